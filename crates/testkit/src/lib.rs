@@ -1,0 +1,170 @@
+//! Helpers for the demos' integration tests.
+//!
+//! Every demo is tested the same way: start the demo server on an
+//! ephemeral port, write a URL list, run the demo binary, then check the
+//! exit code, the report, and every saved file byte for byte against what
+//! the server sent. Keeping that here means each demo's test reads as a
+//! list of cases, not plumbing.
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+pub use demo_server::{Background, Config, DEFAULT_PAGE_SIZE, Stats};
+
+/// No demo run in a test may take longer than this; a hung demo fails the
+/// test instead of hanging CI.
+pub const RUN_LIMIT: Duration = Duration::from_secs(60);
+
+/// A demo server plus a scratch folder for the URL list and the downloads.
+pub struct Fixture {
+    /// The server, on 127.0.0.1 and an ephemeral port.
+    pub server: Background,
+    /// Holds `urls.txt` and `out/`; deleted when the fixture drops.
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// A server with `config` and an empty scratch folder.
+    pub fn new(config: Config) -> Fixture {
+        Fixture {
+            server: Background::start(config).expect("demo server starts"),
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A server with `latency_ms` of latency and nothing else.
+    pub fn with_latency(latency_ms: u64) -> Fixture {
+        Fixture::new(Config {
+            latency: Duration::from_millis(latency_ms),
+            ..Config::instant()
+        })
+    }
+
+    /// `n` page URLs on this server: `/pages/page-00` ...
+    pub fn pages(&self, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| self.server.url(&format!("/pages/page-{i:02}")))
+            .collect()
+    }
+
+    /// Writes `lines` as the URL file and returns its path.
+    pub fn url_file(&self, lines: &[String]) -> PathBuf {
+        let path = self.dir.path().join("urls.txt");
+        fs::write(&path, lines.join("\n") + "\n").expect("write urls.txt");
+        path
+    }
+
+    /// The output folder the demos are pointed at.
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// Runs `bin download --urls <file> --out <out> <extra...>`.
+    pub fn download(&self, bin: &str, urls: &[String], extra: &[&str]) -> Run {
+        let file = self.url_file(urls);
+        let mut args: Vec<String> = vec![
+            "--urls".into(),
+            file.display().to_string(),
+            "--out".into(),
+            self.out().display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        run(bin, &args)
+    }
+
+    /// Asserts that `url` (a `/pages/NAME` URL of this server) was saved
+    /// under its file name, byte for byte.
+    pub fn assert_saved(&self, url: &str) {
+        let name = url.rsplit('/').next().expect("URL has a path");
+        let expected = demo_server::page_body(name, DEFAULT_PAGE_SIZE);
+        let path = shared::filename_for_url(url, self.out());
+        let saved = fs::read(&path).unwrap_or_else(|e| {
+            panic!("{url} was not saved at {}: {e}", path.display())
+        });
+        assert!(saved == expected, "{url}: saved bytes differ from the body");
+    }
+
+    /// Asserts that nothing was saved for `url`.
+    pub fn assert_not_saved(&self, url: &str) {
+        let path = shared::filename_for_url(url, self.out());
+        assert!(!path.exists(), "{url} should not be saved");
+    }
+
+    /// Names of the files in the output folder, sorted.
+    pub fn saved_files(&self) -> Vec<String> {
+        files_in(&self.out())
+    }
+}
+
+/// What a demo run printed and returned.
+pub struct Run {
+    /// Exit code (`None` if killed by a signal).
+    pub code: Option<i32>,
+    /// Everything on stdout.
+    pub stdout: String,
+    /// Everything on stderr.
+    pub stderr: String,
+}
+
+impl Run {
+    /// The `--json` summary printed on stdout.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.stdout.trim()).unwrap_or_else(|e| {
+            panic!("stdout is not one JSON object ({e}): {}", self.stdout)
+        })
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs a demo binary with `args`, killing it if it outlives [`RUN_LIMIT`]
+/// (assert_cmd reads both pipes on threads, so a chatty demo cannot block).
+pub fn run(bin: &str, args: &[String]) -> Run {
+    let output = assert_cmd::Command::new(bin)
+        .args(args)
+        .timeout(RUN_LIMIT)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {bin}: {e}"));
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = output;
+    Run {
+        code: status.code(),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// A URL on 127.0.0.1 where nothing listens: bind a free port, then let
+/// it go.
+pub fn refused_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}/pages/nobody-home")
+}
+
+/// Names of the entries of `dir`, sorted (empty if it does not exist).
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into())
+        .collect();
+    names.sort();
+    names
+}

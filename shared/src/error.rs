@@ -1,0 +1,115 @@
+//! One wording for every failure, whichever approach hit it.
+//!
+//! Each demo maps its HTTP client's errors onto these variants, so a refused
+//! connection reads the same in seq-demo and in tokio-demo, and the shootout
+//! and the tests can compare approaches line by line.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Why one URL (or one CPU task) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A line of the URL file that is not an http(s) URL.
+    #[error("line {line}: {reason}: {text:?}")]
+    BadLine {
+        /// 1-based line number in the URL file.
+        line: usize,
+        /// The line as read (lossy if it was not UTF-8).
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The host name does not resolve.
+    #[error("cannot resolve host {host:?}")]
+    Dns {
+        /// The host part of the URL.
+        host: String,
+    },
+    /// Nothing listens on that address.
+    #[error("connection refused by {addr}")]
+    Refused {
+        /// `host:port` as written in the URL.
+        addr: String,
+    },
+    /// The whole request took longer than `--timeout`.
+    #[error("timed out after {secs} s")]
+    Timeout {
+        /// The limit that was hit, in seconds.
+        secs: f64,
+    },
+    /// The server answered, but not with 2xx.
+    #[error("HTTP {code}")]
+    Status {
+        /// The status code, e.g. 404.
+        code: u16,
+    },
+    /// The body is larger than `--max-bytes`.
+    #[error("body larger than --max-bytes ({limit} bytes)")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// Redirects went round in circles (or there were too many).
+    #[error("too many redirects")]
+    TooManyRedirects,
+    /// Any other transport problem (reset mid-body, protocol error, ...).
+    #[error("{0}")]
+    Http(String),
+    /// Saving the body failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file we tried to write.
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// The worker running this item died before reporting back.
+    #[error("worker {worker} died: {reason}")]
+    WorkerDied {
+        /// Which worker.
+        worker: usize,
+        /// Exit status or panic message.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// "cannot resolve host" for the host of `url`.
+    pub fn dns(url: &str) -> Error {
+        let host = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| url.to_owned());
+        Error::Dns { host }
+    }
+
+    /// "connection refused" by the `host:port` of `url`.
+    pub fn refused(url: &str) -> Error {
+        let addr = match url::Url::parse(url) {
+            Ok(u) => format!(
+                "{}:{}",
+                u.host_str().unwrap_or_default(),
+                u.port_or_known_default().unwrap_or_default()
+            ),
+            Err(_) => url.to_owned(),
+        };
+        Error::Refused { addr }
+    }
+
+    /// True for a refused connection to this machine: the demo server is
+    /// probably not running, and the report says how to start it.
+    pub fn is_local_refusal(&self) -> bool {
+        match self {
+            Error::Refused { addr } => {
+                addr.starts_with("127.0.0.1:")
+                    || addr.starts_with("localhost:")
+                    || addr.starts_with("[::1]:")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The result of downloading one URL or running one task.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
