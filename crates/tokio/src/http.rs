@@ -1,0 +1,154 @@
+//! `get_url_content(session, url)` for tokio: the slide's aiohttp call, on
+//! reqwest.
+//!
+//! The same two names as the blocking helper in the shared crate
+//! (`Session::new(&run.http)`, `get_url_content(&session, url)`), so
+//! `main.rs` reads like seq-demo's with `.await` added. Part of tokio-demo;
+//! run it with `cargo run -p tokio-demo`.
+
+use std::error::Error as _;
+use std::io;
+
+use shared::{Error, HttpConfig};
+
+/// The slide's `aiohttp.ClientSession()`: one `reqwest::Client` (a pool of
+/// keep-alive connections) plus the run's limits.
+///
+/// Clone it freely: a `reqwest::Client` is an `Arc` inside, so every clone
+/// shares the one pool. That is what lets each spawned task own "its"
+/// session while all of them reuse the same connections.
+#[derive(Clone, Debug)]
+pub struct Session {
+    client: reqwest::Client,
+    config: HttpConfig,
+}
+
+impl Session {
+    /// A client with the run's timeouts and pool size.
+    ///
+    /// reqwest, like ureq, has no timeout by default: a server that never
+    /// answers would keep its task waiting forever. Its idle pool per host
+    /// is unlimited by default; we keep one idle connection per worker,
+    /// which is all a run can reuse.
+    pub fn new(config: &HttpConfig) -> Session {
+        install_crypto();
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .pool_max_idle_per_host(config.pool_size)
+            .build()
+            .expect("the crypto provider is installed and the config is valid");
+        Session {
+            client,
+            config: config.clone(),
+        }
+    }
+
+    /// Maps a reqwest error for `url` onto the one wording all demos share.
+    fn error(&self, url: &str, err: &reqwest::Error) -> Error {
+        if err.is_timeout() {
+            let limit = if err.is_connect() {
+                self.config.connect_timeout
+            } else {
+                self.config.timeout
+            };
+            return Error::Timeout {
+                secs: limit.as_secs_f64(),
+            };
+        }
+        if err.is_dns() {
+            return Error::dns(url);
+        }
+        if err.is_redirect() {
+            return Error::TooManyRedirects;
+        }
+        match io_error(err) {
+            Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                Error::refused(url)
+            }
+            // The OS's words ("Connection reset by peer", "Too many open
+            // files"), like seq-demo prints them; reqwest's own top line
+            // only says "error sending request for url (...)".
+            Some(e) => Error::Http(e.to_string()),
+            None => Error::Http(chain(err)),
+        }
+    }
+}
+
+/// reqwest's rustls support is built without a crypto provider
+/// (`rustls-no-provider`), so that rustls uses *ring*, like ureq, instead
+/// of the default aws-lc (a C library and a slow build). Building a client
+/// with no provider installed panics, even for plain-HTTP URLs, so every
+/// `Session::new` makes sure one is there. Installing twice is harmless: the
+/// second call reports "already installed", which we ignore.
+fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The innermost I/O error behind a reqwest error, if any.
+fn io_error(err: &reqwest::Error) -> Option<&io::Error> {
+    let mut source = err.source();
+    let mut found = None;
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<io::Error>() {
+            found = Some(io);
+        }
+        source = e.source();
+    }
+    found
+}
+
+/// The causes under reqwest's top line, joined: "client error (Connect):
+/// invalid URL ...".
+fn chain(err: &reqwest::Error) -> String {
+    let mut text = Vec::new();
+    let mut source = err.source();
+    while let Some(e) = source {
+        text.push(e.to_string());
+        source = e.source();
+    }
+    if text.is_empty() {
+        err.to_string()
+    } else {
+        text.join(": ")
+    }
+}
+
+/// Downloads `url` and returns its body: the slide's
+/// `yield from response.read_and_close()`.
+///
+/// Every `.await` is a point where this task steps aside and lets the
+/// runtime run others while the bytes are on their way. A status other
+/// than 2xx is an error, as in ureq. The body is read chunk by chunk and
+/// given up as soon as it passes `--max-bytes` ([`Error::TooLarge`]), so a
+/// huge answer never sits in memory whole.
+pub async fn get_url_content(
+    session: &Session,
+    url: &str,
+) -> Result<Vec<u8>, Error> {
+    let fail = |e: reqwest::Error| session.error(url, &e);
+    let mut response = session.client.get(url).send().await.map_err(fail)?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(Error::Status {
+            code: status.as_u16(),
+        });
+    }
+    let limit = session.config.max_bytes;
+    let too_large = Error::TooLarge { limit };
+    // Content-Length is only the server's promise; the loop below checks
+    // what really arrives. The promise lets us refuse early and reserve
+    // the right capacity once.
+    let promised = response.content_length().unwrap_or(0);
+    if promised > limit {
+        return Err(too_large);
+    }
+    let mut body = Vec::with_capacity(usize::try_from(promised).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(fail)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
