@@ -13,6 +13,8 @@ mod error;
 mod files;
 #[cfg(feature = "blocking")]
 mod http;
+#[cfg(feature = "hyper-client")]
+mod hyper_client;
 mod kernels;
 mod report;
 mod run;
@@ -28,6 +30,8 @@ pub use error::{Error, Result};
 pub use files::{prepare_out_dir, write_to_file};
 #[cfg(feature = "blocking")]
 pub use http::{Session, get_url_content};
+#[cfg(feature = "hyper-client")]
+pub use hyper_client::{AsyncRuntime, HyperSession, MAX_REDIRECTS};
 pub use kernels::{Task, hash_me, sum_of_squares};
 pub use report::Summary;
 pub use run::{Done, HttpConfig, Record, Run, Workload};
