@@ -1,0 +1,164 @@
+//! Talk 04, "Problems with asyncio": a task that does not hand control
+//! back holds its thread, "starving other tasks that need running". And
+//! talk 02's two kinds of load, I/O-bound and CPU-bound, on one runtime.
+//!
+//! The same mix twice, on a runtime with two worker threads (one per core
+//! here): eight downloads at 100 ms of latency, started first, and two
+//! `hash_me` chains.
+//!
+//! - naive: the chains run inside async tasks, on the runtime's own
+//!   workers. A chain never reaches an `.await`, so it keeps its worker
+//!   until it is done; with both workers hashing, the downloads' answers
+//!   arrive at 100 ms and then wait, unread, until a worker is free.
+//! - right: the chains go to `tokio::task::spawn_blocking`, tokio's pool of
+//!   extra threads for blocking work. The workers stay free for I/O, the
+//!   downloads finish at about 100 ms, and the two chains still run in
+//!   parallel on both cores. (rayon is the other good home for CPU work.)
+//!
+//! Python's asyncio has the same trap on its one thread; Rust has no GIL,
+//! so moving the work to other threads also makes it parallel.
+//!
+//! Self-contained: it starts its own demo server on a free port.
+//!
+//! ```text
+//! cargo run --release -p tokio-demo --example s08-cpu-blocks-io [ROUNDS]
+//! ```
+
+use std::time::{Duration, Instant};
+
+use demo_server::{Background, Config};
+use tokio::task::JoinSet;
+
+/// Where a chain runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Mode {
+    /// Straight inside an async task: blocks a runtime worker.
+    Naive,
+    /// On the blocking pool: the workers stay free.
+    Right,
+}
+
+/// One bar of the timeline.
+struct Row {
+    label: String,
+    cpu: bool,
+    start: Duration,
+    end: Duration,
+}
+
+const DOWNLOADS: usize = 8;
+const CHAINS: u64 = 2;
+
+async fn download(client: reqwest::Client, url: String, t0: Instant) -> Row {
+    let start = t0.elapsed();
+    let response = client.get(&url).send().await;
+    response
+        .expect("the in-process demo server answers")
+        .bytes()
+        .await
+        .expect("the in-process demo server sends the whole body");
+    let label = url.rsplit('/').next().unwrap_or("page").to_owned();
+    Row {
+        label: format!("download {label}"),
+        cpu: false,
+        start,
+        end: t0.elapsed(),
+    }
+}
+
+async fn chain(mode: Mode, seed: u64, rounds: u64, t0: Instant) -> Row {
+    let start = t0.elapsed();
+    match mode {
+        // No .await inside: this worker does nothing else until it ends.
+        Mode::Naive => {
+            shared::hash_me(seed, rounds);
+        }
+        Mode::Right => {
+            tokio::task::spawn_blocking(move || shared::hash_me(seed, rounds))
+                .await
+                .expect("hash_me never panics");
+        }
+    }
+    Row {
+        label: format!("hash_me #{seed}"),
+        cpu: true,
+        start,
+        end: t0.elapsed(),
+    }
+}
+
+/// Runs the mix on a fresh two-worker runtime and returns the timeline.
+fn run(mode: Mode, server: &Background, rounds: u64) -> Vec<Row> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime with two workers builds");
+    runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("the crypto provider is installed in main");
+        let t0 = Instant::now();
+        let mut tasks = JoinSet::new();
+        for i in 0..DOWNLOADS {
+            let url = server.url(&format!("/pages/page-{i:02}"));
+            tasks.spawn(download(client.clone(), url, t0));
+        }
+        for seed in 0..CHAINS {
+            tasks.spawn(chain(mode, seed, rounds, t0));
+        }
+        let mut rows = tasks.join_all().await;
+        rows.sort_by(|a, b| (a.cpu, &a.label).cmp(&(b.cpu, &b.label)));
+        rows
+    })
+}
+
+/// Draws `rows` as bars on a common time axis: `.` waiting for I/O,
+/// `#` CPU working (the talk's legend).
+fn draw(rows: &[Row]) {
+    const WIDTH: f64 = 56.0;
+    let last = rows.iter().map(|r| r.end).max().unwrap_or_default();
+    let scale = WIDTH / last.as_secs_f64().max(1e-3);
+    for row in rows {
+        let from = (row.start.as_secs_f64() * scale) as usize;
+        let to = ((row.end.as_secs_f64() * scale) as usize).max(from + 1);
+        let mark = if row.cpu { "#" } else { "." };
+        println!(
+            "  {:<18}|{}{}{}| {:>4}-{:>4} ms",
+            row.label,
+            " ".repeat(from),
+            mark.repeat(to - from),
+            " ".repeat((WIDTH as usize + 1).saturating_sub(to)),
+            row.start.as_millis(),
+            row.end.as_millis()
+        );
+    }
+}
+
+fn main() {
+    let rounds = std::env::args()
+        .nth(1)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1_000_000);
+    let server = Background::start(Config {
+        latency: Duration::from_millis(100),
+        ..Config::default()
+    })
+    .expect("a demo server starts on 127.0.0.1:0");
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    for mode in [Mode::Naive, Mode::Right] {
+        let rows = run(mode, &server, rounds);
+        let last_download = rows.iter().filter(|r| !r.cpu).map(|r| r.end);
+        let last_chain = rows.iter().filter(|r| r.cpu).map(|r| r.end);
+        println!(
+            "{mode:?}: {DOWNLOADS} downloads (100 ms latency) done at {} ms, \
+             {CHAINS} hash chains ({rounds} rounds) done at {} ms",
+            last_download.max().unwrap_or_default().as_millis(),
+            last_chain.max().unwrap_or_default().as_millis(),
+        );
+        draw(&rows);
+        println!();
+    }
+}
