@@ -1,0 +1,699 @@
+//! The process pool behind multiprocess-demo: Python's
+//! `multiprocessing.Pool`, built from `std::process` and two pipes per
+//! worker. `main.rs` calls [`map`] in the parent and [`serve`] in a worker.
+//!
+//! - **Start.** The parent runs its own executable again with
+//!   [`WORKER_FLAG`] (Python's "spawn" start method does the same with
+//!   `--multiprocessing-fork`). A fresh process shares no memory with its
+//!   parent: everything it needs must cross a pipe.
+//! - **Parent to worker**, on the worker's stdin: one JSON line with what
+//!   the initializer needs ([`Init`]), then one line per [`Job`].
+//! - **Worker to parent**, on its stdout: one JSON [`Reply`] line per job.
+//!   Its stderr is the parent's, so a panic message reaches the terminal.
+//! - **Balancing.** A worker gets its next job only when its reply has
+//!   arrived, so work goes to whichever worker is free: `Pool.map` with a
+//!   chunk size of 1, not a split of the list fixed in advance.
+//! - **Faults.** A worker that dies mid-job (killed, or a panic) has that
+//!   job reported failed by name, and a new process takes its slot. On
+//!   Ctrl-C or SIGTERM the parent kills and reaps every worker, then exits
+//!   130. A worker whose parent is gone stops: its stdin ends, and on Linux
+//!   the kernel also sends it SIGKILL (the parent-death signal).
+
+use std::io::{self, BufRead, BufReader, Write};
+use std::iter::Peekable;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode};
+use std::process::{ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Mutex, Once, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use shared::{Done, Error, HttpConfig, Run, Session, Task};
+use wait_timeout::ChildExt;
+
+/// The hidden first argument that turns the executable into a worker. The
+/// shared CLI never sees it: `main` checks for it before parsing anything.
+pub const WORKER_FLAG: &str = "--pool-worker";
+
+/// How long a worker may take to exit once told to (its stdin closed), or
+/// once its stdout closed, before the parent kills it.
+const EXIT_GRACE: Duration = Duration::from_secs(2);
+
+/// Exit code after Ctrl-C or SIGTERM (128 + SIGINT, the shell convention).
+const INTERRUPTED: i32 = 130;
+
+/// Is this process a worker started by [`map`]?
+pub fn is_worker() -> bool {
+    std::env::args_os()
+        .nth(1)
+        .is_some_and(|arg| arg == WORKER_FLAG)
+}
+
+/// One unit of work, as it crosses the pipe.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Job {
+    /// Download this URL and save it under `--out`.
+    Download(String),
+    /// Run this CPU task.
+    Compute(#[serde(with = "TaskDef")] Task),
+}
+
+impl Job {
+    /// How the report names it.
+    fn item(&self) -> String {
+        match self {
+            Job::Download(url) => url.clone(),
+            Job::Compute(task) => task.name(),
+        }
+    }
+}
+
+/// The first line a worker reads: the initializer's arguments (Python's
+/// `initargs`).
+#[derive(Serialize, Deserialize)]
+struct Init {
+    #[serde(with = "HttpDef")]
+    http: HttpConfig,
+    out: PathBuf,
+}
+
+/// What a worker sends back for one job.
+#[derive(Serialize, Deserialize)]
+enum Reply {
+    Ok(#[serde(with = "DoneDef")] Done),
+    Err(#[serde(with = "ErrorDef")] Error),
+}
+
+// What crosses a process boundary is bytes. Python's pickle turns objects
+// into bytes behind your back, and finds out at run time when one cannot
+// be pickled. Here serde's "remote derive" spells out, field by field, how
+// the shared crate's types become JSON and back. If `shared::Error` gains a
+// variant, this stops compiling instead of losing it.
+
+/// JSON form of [`Task`].
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Task")]
+enum TaskDef {
+    Hash { seed: u64, rounds: u64 },
+    SumSquares { n: u64 },
+}
+
+/// JSON form of [`HttpConfig`].
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "HttpConfig")]
+struct HttpDef {
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_bytes: u64,
+    pool_size: usize,
+}
+
+/// JSON form of [`Done`].
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Done")]
+struct DoneDef {
+    bytes: u64,
+    answer: Option<String>,
+}
+
+/// JSON form of [`shared::Error`], so a failure reads the same whichever
+/// process hit it (and a refused connection still gets the report's hint).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Error")]
+enum ErrorDef {
+    BadLine {
+        line: usize,
+        text: String,
+        reason: String,
+    },
+    Dns {
+        host: String,
+    },
+    Refused {
+        addr: String,
+    },
+    Timeout {
+        secs: f64,
+    },
+    Status {
+        code: u16,
+    },
+    TooLarge {
+        limit: u64,
+    },
+    TooManyRedirects,
+    Http(String),
+    Write {
+        path: PathBuf,
+        #[serde(with = "io_error")]
+        source: io::Error,
+    },
+    WorkerDied {
+        worker: usize,
+        reason: String,
+    },
+}
+
+/// An `io::Error` crosses as its message: the report shows only the
+/// text, so the kind and OS code stay behind.
+mod io_error {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(
+        error: &io::Error,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_str(error)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<io::Error, D::Error> {
+        String::deserialize(d).map(io::Error::other)
+    }
+}
+
+// ---------------------------------------------------------------- worker
+
+/// The worker's whole life: run the initializer once, then one job per
+/// line of stdin, one reply per line of stdout, until stdin ends.
+pub fn serve(
+    initializer: fn(&HttpConfig) -> Session,
+    download_one: fn(&Session, &str, &Path) -> shared::Result<Done>,
+    compute_one: fn(&Task) -> shared::Result<Done>,
+) -> ExitCode {
+    die_with_parent();
+    let mut lines = io::stdin().lock().lines();
+    // No first line: the parent is already gone, so there is nothing to do.
+    let Some(Ok(first)) = lines.next() else {
+        return ExitCode::SUCCESS;
+    };
+    let init: Init = match serde_json::from_str(&first) {
+        Ok(init) => init,
+        Err(e) => return protocol_error(&first, &e),
+    };
+    // Talk 04's `set_global_session`: one Session for this process's
+    // lifetime. Processes share no memory, so each builds its own.
+    let session = initializer(&init.http);
+
+    let mut stdout = io::stdout().lock();
+    // A read error means the same as the end of stdin: the parent is gone.
+    for line in lines.map_while(Result::ok) {
+        let job: Job = match serde_json::from_str(&line) {
+            Ok(job) => job,
+            Err(e) => return protocol_error(&line, &e),
+        };
+        let reply = match job {
+            Job::Download(url) => download_one(&session, &url, &init.out),
+            Job::Compute(task) => compute_one(&task),
+        };
+        let reply = match reply {
+            Ok(done) => Reply::Ok(done),
+            Err(error) => Reply::Err(error),
+        };
+        // The parent is waiting for this line: write it whole and flush.
+        // If that fails the parent is gone, and so is the reason to go on.
+        let mut line = serde_json::to_vec(&reply).expect("a Reply serialises");
+        line.push(b'\n');
+        if stdout
+            .write_all(&line)
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// On Linux, asks the kernel to SIGKILL this worker when its parent dies,
+/// even by SIGKILL, when no code of the parent's runs. (Strictly: when the
+/// parent *thread* that spawned it exits; the pool spawns from the thread
+/// that calls [`map`].) If the parent died before this call, stdin is
+/// already closed and the worker stops at its first read.
+fn die_with_parent() {
+    #[cfg(target_os = "linux")]
+    nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)
+        .expect("PR_SET_PDEATHSIG only fails for an invalid signal");
+}
+
+/// A line from the parent that is not our protocol: say so and stop.
+fn protocol_error(line: &str, error: &serde_json::Error) -> ExitCode {
+    eprintln!(
+        "{WORKER_FLAG}: not a line of the pool protocol ({error}): {line:?} \
+         (this mode is for the pool's own worker processes)"
+    );
+    ExitCode::from(2)
+}
+
+// ---------------------------------------------------------------- parent
+
+/// What the parent waits for: anything that can happen to any worker.
+enum Event {
+    /// A line from worker `slot`'s stdout (the process with `pid`).
+    Line { slot: usize, pid: u32, line: String },
+    /// Worker `slot`'s stdout closed: that process exited or is exiting.
+    Closed { slot: usize, pid: u32 },
+    /// Ctrl-C or SIGTERM reached the parent.
+    Interrupted,
+}
+
+/// One live worker process, as the parent sees it.
+struct Worker {
+    child: Child,
+    /// `None` once closed: end of input tells the worker to finish.
+    stdin: Option<ChildStdin>,
+    /// The item it is working on, and when it was sent (since run start).
+    busy: Option<(String, Duration)>,
+    /// The thread that turns its stdout into [`Event`]s.
+    reader: JoinHandle<()>,
+}
+
+/// The parent's side of the pool: the slots and the one event queue.
+struct Pool {
+    /// The initializer's arguments, as the first line for every new worker.
+    init: String,
+    /// One per `--workers`; `None` where no process runs (any more).
+    slots: Vec<Option<Worker>>,
+    events: Receiver<Event>,
+    sender: Sender<Event>,
+    /// Why the last worker could not be started, if one could not.
+    spawn_error: Option<String>,
+}
+
+/// Runs every job on a pool of `run.workers` worker processes (fewer if
+/// there are fewer jobs), records each outcome in `run`, and returns once
+/// every job is accounted for and every worker has exited.
+pub fn map(run: &Run, jobs: Vec<Job>) {
+    let mut jobs = jobs.into_iter().peekable();
+    let size = run.workers.min(jobs.len());
+    if size == 0 {
+        return;
+    }
+    // Each process does one request at a time, so its own connection pool
+    // needs one idle connection, not one per worker.
+    let http = HttpConfig {
+        pool_size: 1,
+        ..run.http.clone()
+    };
+    let init = Init {
+        http,
+        out: run.out.clone(),
+    };
+    let mut pool = Pool::new(size, &init);
+    for slot in 0..size {
+        pool.spawn(slot);
+        pool.hand_out(slot, &mut jobs, run);
+    }
+
+    while pool.any_busy() {
+        let event = pool.events.recv().expect("the pool holds a sender");
+        match event {
+            Event::Line { slot, pid, line } => {
+                pool.on_line(slot, pid, &line, run, &mut jobs);
+            }
+            Event::Closed { slot, pid } => {
+                pool.on_closed(slot, pid, run, &mut jobs);
+            }
+            Event::Interrupted => {
+                let stopped = pool.stop();
+                eprintln!(
+                    "{}: interrupted: stopped {stopped} worker processes; \
+                     the files saved so far are complete",
+                    run.approach
+                );
+                std::process::exit(INTERRUPTED);
+            }
+        }
+    }
+
+    // No worker left to run what remains: every process we tried to start
+    // failed. Say so for each item rather than dropping them.
+    let reason = pool.spawn_error.clone().unwrap_or_default();
+    for job in jobs {
+        let none = Duration::ZERO;
+        let error = Error::WorkerDied {
+            worker: 0,
+            reason: format!("could not be started: {reason}"),
+        };
+        run.record(None, &job.item(), none, none, Err(error));
+    }
+    pool.stop();
+}
+
+impl Pool {
+    fn new(size: usize, init: &Init) -> Pool {
+        let (sender, events) = mpsc::channel();
+        catch_interrupts(sender.clone());
+        Pool {
+            init: serde_json::to_string(init).expect("Init serialises"),
+            slots: (0..size).map(|_| None).collect(),
+            events,
+            sender,
+            spawn_error: None,
+        }
+    }
+
+    /// Starts a worker process in `slot` and sends it the initializer's
+    /// arguments. On failure the slot stays empty and the pool carries on
+    /// with fewer workers.
+    fn spawn(&mut self, slot: usize) {
+        match self.try_spawn(slot) {
+            Ok(worker) => self.slots[slot] = Some(worker),
+            Err(e) => {
+                self.slots[slot] = None;
+                self.spawn_error = Some(e.to_string());
+            }
+        }
+    }
+
+    fn try_spawn(&self, slot: usize) -> io::Result<Worker> {
+        let mut command = Command::new(std::env::current_exe()?);
+        command
+            .arg(WORKER_FLAG)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        // Ctrl-C in a terminal signals the whole foreground process group.
+        // Workers get a group of their own, so only the parent hears it,
+        // and it stops them in order instead of racing their deaths.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn()?;
+
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (pid, events) = (child.id(), self.sender.clone());
+        let reader = thread::Builder::new()
+            .name(format!("pool-reader-{slot}"))
+            .spawn(move || read_replies(slot, pid, stdout, &events))?;
+        // If this fails the worker already died: its Closed event says so.
+        let _ = send_line(&mut stdin, &self.init);
+        Ok(Worker {
+            child,
+            stdin: Some(stdin),
+            busy: None,
+            reader,
+        })
+    }
+
+    /// The worker in `slot`, if it is still the process `pid` (a replaced
+    /// process can still have events in the queue).
+    fn current(&mut self, slot: usize, pid: u32) -> Option<&mut Worker> {
+        self.slots[slot]
+            .as_mut()
+            .filter(|worker| worker.child.id() == pid)
+    }
+
+    fn any_busy(&self) -> bool {
+        self.slots.iter().flatten().any(|w| w.busy.is_some())
+    }
+
+    /// Sends the next job to the worker in `slot`, or, when there is none,
+    /// closes its stdin so that it finishes and exits.
+    fn hand_out(
+        &mut self,
+        slot: usize,
+        jobs: &mut impl Iterator<Item = Job>,
+        run: &Run,
+    ) {
+        let Some(worker) = self.slots[slot].as_mut() else {
+            return;
+        };
+        let Some(job) = jobs.next() else {
+            worker.stdin = None;
+            return;
+        };
+        let line = serde_json::to_string(&job).expect("a Job serialises");
+        worker.busy = Some((job.item(), run.elapsed()));
+        if let Some(stdin) = worker.stdin.as_mut() {
+            // If this fails the worker died: its Closed event reports the
+            // job as lost.
+            let _ = send_line(stdin, &line);
+        }
+    }
+
+    /// A reply: record it, then hand that worker the next job.
+    fn on_line<I: Iterator<Item = Job>>(
+        &mut self,
+        slot: usize,
+        pid: u32,
+        line: &str,
+        run: &Run,
+        jobs: &mut Peekable<I>,
+    ) {
+        let Some(worker) = self.current(slot, pid) else {
+            return;
+        };
+        let reply = serde_json::from_str::<Reply>(line);
+        match (worker.busy.take(), reply) {
+            (Some((item, start)), Ok(reply)) => {
+                let result = match reply {
+                    Reply::Ok(done) => Ok(done),
+                    Reply::Err(error) => Err(error),
+                };
+                run.record(Some(slot), &item, start, run.elapsed(), result);
+                self.hand_out(slot, jobs, run);
+            }
+            (busy, reply) => {
+                // Not a reply, or a reply to nothing: this process does
+                // not speak the protocol. Stop trusting it; its Closed
+                // event then replaces it.
+                let why = match reply {
+                    Err(e) => format!("sent a line that is not a reply: {e}"),
+                    Ok(_) => "replied while it had no job".to_owned(),
+                };
+                if let Some((item, start)) = busy {
+                    let error = Error::WorkerDied {
+                        worker: slot,
+                        reason: why,
+                    };
+                    let end = run.elapsed();
+                    run.record(Some(slot), &item, start, end, Err(error));
+                }
+                // Err: it already exited, and the Closed event follows.
+                let _ = worker.child.kill();
+            }
+        }
+    }
+
+    /// A worker's stdout closed. Reap the process; if it was working on
+    /// something, that item is lost: report it by name. Then, if jobs are
+    /// left, start a new process in its slot.
+    fn on_closed<I: Iterator<Item = Job>>(
+        &mut self,
+        slot: usize,
+        pid: u32,
+        run: &Run,
+        jobs: &mut Peekable<I>,
+    ) {
+        if self.current(slot, pid).is_none() {
+            return;
+        }
+        let mut worker =
+            self.slots[slot].take().expect("current() just found it");
+        let reason = reap(&mut worker);
+        if let Some((item, start)) = worker.busy.take() {
+            let error = Error::WorkerDied {
+                worker: slot,
+                reason,
+            };
+            run.record(Some(slot), &item, start, run.elapsed(), Err(error));
+        }
+        // The reader thread sent its last event; it is ending.
+        let _ = worker.reader.join();
+        if jobs.peek().is_some() {
+            self.spawn(slot);
+            self.hand_out(slot, jobs, run);
+        }
+    }
+
+    /// Stops every worker and waits for each: idle ones are told to finish
+    /// (stdin closed), busy ones are killed. Returns how many were running.
+    fn stop(&mut self) -> usize {
+        let mut stopped = 0;
+        for mut worker in self.slots.iter_mut().filter_map(Option::take) {
+            stopped += 1;
+            worker.stdin = None;
+            if worker.busy.is_some() {
+                // Err: it already exited.
+                let _ = worker.child.kill();
+            }
+            reap(&mut worker);
+            let _ = worker.reader.join();
+        }
+        stopped
+    }
+}
+
+impl Drop for Pool {
+    /// Also on the way out of a panic: no worker outlives its pool.
+    fn drop(&mut self) {
+        self.stop();
+        *INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+/// Waits (bounded) for a worker to exit, kills it if it does not, and
+/// says how it ended, for the report.
+fn reap(worker: &mut Worker) -> String {
+    let status = match worker.child.wait_timeout(EXIT_GRACE) {
+        Ok(Some(status)) => Ok(status),
+        Ok(None) | Err(_) => {
+            // Err: it already exited, and wait() collects it below.
+            let _ = worker.child.kill();
+            worker.child.wait()
+        }
+    };
+    match status {
+        Ok(status) => describe(status),
+        Err(e) => format!("cannot wait for it: {e}"),
+    }
+}
+
+/// "killed by signal 9 (SIGKILL)", "panicked (exit status 101)", ...
+fn describe(status: ExitStatus) -> String {
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status)
+    {
+        let name = nix::sys::signal::Signal::try_from(signal)
+            .map_or("unknown", |s| s.as_str());
+        return format!("killed by signal {signal} ({name})");
+    }
+    match status.code() {
+        // Rust's exit code after an uncaught panic; the worker's stderr is
+        // ours, so the panic message is already on the screen.
+        Some(101) => "panicked (exit status 101, message above)".to_owned(),
+        Some(code) => format!("exited with status {code}"),
+        None => status.to_string(),
+    }
+}
+
+/// One line to a worker's stdin: the line and its newline in one write,
+/// flushed, since the worker is waiting for it.
+fn send_line(stdin: &mut ChildStdin, line: &str) -> io::Result<()> {
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line.as_bytes());
+    bytes.push(b'\n');
+    stdin.write_all(&bytes)?;
+    stdin.flush()
+}
+
+/// The reader thread of one worker: every line of its stdout becomes an
+/// event, then one last event when the pipe closes. One thread per worker
+/// lets the parent wait on all of them at once with one `recv`.
+fn read_replies(
+    slot: usize,
+    pid: u32,
+    stdout: ChildStdout,
+    events: &Sender<Event>,
+) {
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        if events.send(Event::Line { slot, pid, line }).is_err() {
+            return;
+        }
+    }
+    // Err: the pool is gone; it no longer cares.
+    let _ = events.send(Event::Closed { slot, pid });
+}
+
+/// Where Ctrl-C and SIGTERM go: the running pool's event queue.
+static INTERRUPT: Mutex<Option<Sender<Event>>> = Mutex::new(None);
+
+/// Routes Ctrl-C, SIGTERM and SIGHUP to this pool's event queue, so that
+/// the loop in [`map`] kills and reaps its workers before the process
+/// exits. With no pool running, the handler just exits.
+fn catch_interrupts(events: Sender<Event>) {
+    *INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner) = Some(events);
+    static HANDLER: Once = Once::new();
+    HANDLER.call_once(|| {
+        let handler = || {
+            let pool = INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner);
+            let sent = pool.as_ref().map(|p| p.send(Event::Interrupted));
+            if !matches!(sent, Some(Ok(()))) {
+                std::process::exit(INTERRUPTED);
+            }
+        };
+        if let Err(e) = ctrlc::set_handler(handler) {
+            eprintln!(
+                "warning: cannot catch Ctrl-C ({e}); the workers will stop \
+                 when their stdin closes"
+            );
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(error: Error) -> Error {
+        let json = serde_json::to_string(&Reply::Err(error)).unwrap();
+        match serde_json::from_str(&json).unwrap() {
+            Reply::Err(error) => error,
+            Reply::Ok(_) => panic!("an error came back as a success"),
+        }
+    }
+
+    #[test]
+    fn errors_cross_the_pipe_with_their_wording() {
+        let refused = Error::refused("http://127.0.0.1:9/pages/x");
+        let back = round_trip(Error::refused("http://127.0.0.1:9/pages/x"));
+        assert_eq!(back.to_string(), refused.to_string());
+        // The report's "is the demo server running?" hint depends on it.
+        assert!(back.is_local_refusal());
+
+        let write = Error::Write {
+            path: "out/page".into(),
+            source: io::Error::from(io::ErrorKind::PermissionDenied),
+        };
+        let text = write.to_string();
+        assert_eq!(round_trip(write).to_string(), text);
+        for error in [
+            Error::Status { code: 404 },
+            Error::Timeout { secs: 1.5 },
+            Error::TooLarge { limit: 10 },
+            Error::Http("connection reset".into()),
+        ] {
+            let text = error.to_string();
+            assert_eq!(round_trip(error).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn jobs_and_answers_cross_the_pipe() {
+        let task = Task::Hash { seed: 3, rounds: 7 };
+        let json = serde_json::to_string(&Job::Compute(task.clone())).unwrap();
+        let Job::Compute(back) = serde_json::from_str(&json).unwrap() else {
+            panic!("not a compute job: {json}");
+        };
+        assert_eq!(back, task);
+
+        let done = Done::answer("14".into());
+        let json = serde_json::to_string(&Reply::Ok(done.clone())).unwrap();
+        let Reply::Ok(back) = serde_json::from_str(&json).unwrap() else {
+            panic!("not a success: {json}");
+        };
+        assert_eq!(back, done);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn exit_statuses_are_described_for_the_report() {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            describe(ExitStatus::from_raw(9)),
+            "killed by signal 9 (SIGKILL)"
+        );
+        assert_eq!(
+            describe(ExitStatus::from_raw(101 << 8)),
+            "panicked (exit status 101, message above)"
+        );
+        assert_eq!(
+            describe(ExitStatus::from_raw(3 << 8)),
+            "exited with status 3"
+        );
+    }
+}
