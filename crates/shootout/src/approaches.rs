@@ -1,0 +1,121 @@
+//! Which demos exist, and building them.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+/// One approach: its short name (as in `--approaches`), its package, and
+/// its folder under `crates/`.
+#[derive(Clone, Debug)]
+pub struct Approach {
+    /// Short name, e.g. `tokio`.
+    pub name: &'static str,
+    /// Cargo package and binary, e.g. `tokio-demo`.
+    pub package: &'static str,
+    /// Does one thing at a time (only `--workers 1` makes sense).
+    pub sequential: bool,
+    /// The built binary, once [`build`] found it.
+    pub binary: PathBuf,
+}
+
+/// Every approach of the workshop, in the talks' order.
+const ALL: [(&str, &str); 7] = [
+    ("seq", "seq-demo"),
+    ("threaded-queue", "threaded-queue-demo"),
+    ("thread-pool", "thread-pool-demo"),
+    ("multiprocess", "multiprocess-demo"),
+    ("tokio", "tokio-demo"),
+    ("async-std", "async-std-demo"),
+    ("smol", "smol-demo"),
+];
+
+/// The workspace root (two levels above this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The approaches whose crate exists in this checkout, filtered by
+/// `wanted` (short names; empty = all). seq always comes first: every
+/// speedup is measured against it.
+pub fn select(wanted: &[String]) -> Result<Vec<Approach>> {
+    let root = workspace_root();
+    let present: Vec<Approach> = ALL
+        .iter()
+        .filter(|(name, _)| {
+            root.join("crates").join(name).join("Cargo.toml").exists()
+        })
+        .map(|&(name, package)| Approach {
+            name,
+            package,
+            sequential: name == "seq",
+            binary: PathBuf::new(),
+        })
+        .collect();
+    let names: Vec<&str> = present.iter().map(|a| a.name).collect();
+    for w in wanted {
+        if !names.contains(&w.as_str()) {
+            bail!(
+                "unknown approach {w:?}; this checkout has: {}",
+                names.join(", ")
+            );
+        }
+    }
+    Ok(present
+        .into_iter()
+        .filter(|a| {
+            wanted.is_empty()
+                || a.sequential
+                || wanted.iter().any(|w| w == a.name)
+        })
+        .collect())
+}
+
+/// Builds the demos with cargo (release unless `debug`) and fills in each
+/// approach's binary path from cargo's own report of what it built.
+pub fn build(approaches: &mut [Approach], debug: bool) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(workspace_root()).args([
+        "build",
+        "--bins",
+        "--message-format=json-render-diagnostics",
+    ]);
+    if !debug {
+        cmd.arg("--release");
+    }
+    for a in approaches.iter() {
+        cmd.args(["-p", a.package]);
+    }
+    // Compiler messages go to our stderr as usual; the JSON on stdout says
+    // where each executable ended up (whatever CARGO_TARGET_DIR is).
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("running cargo build")?;
+    let stdout = child.stdout.take().expect("stdout was piped");
+    let mut executables: HashMap<String, PathBuf> = HashMap::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line?;
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        if let (Some(name), Some(exe)) =
+            (msg["target"]["name"].as_str(), msg["executable"].as_str())
+        {
+            executables.insert(name.to_owned(), PathBuf::from(exe));
+        }
+    }
+    if !child.wait()?.success() {
+        bail!("cargo build failed (see above)");
+    }
+    for a in approaches.iter_mut() {
+        a.binary = executables.remove(a.package).with_context(|| {
+            format!("cargo built no binary named {}", a.package)
+        })?;
+    }
+    Ok(())
+}

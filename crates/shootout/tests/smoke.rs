@@ -1,0 +1,126 @@
+//! The shootout end to end on a tiny workload: every approach in this
+//! checkout gets a row, every file and answer is verified, `--json` has the
+//! documented fields, and `--svg` writes well-formed SVG with one bar per
+//! approach. No time is asserted.
+
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_shootout");
+
+/// The approaches present in this checkout (the shootout runs whichever
+/// exist).
+fn approaches() -> Vec<&'static str> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    [
+        "seq",
+        "threaded-queue",
+        "thread-pool",
+        "multiprocess",
+        "tokio",
+        "async-std",
+        "smol",
+    ]
+    .into_iter()
+    .filter(|a| root.join("crates").join(a).join("Cargo.toml").exists())
+    .collect()
+}
+
+#[test]
+fn tiny_shootout_verifies_every_approach() {
+    let svg_dir = tempfile::tempdir().unwrap();
+    // Debug builds, in a target folder of their own: a nested `cargo
+    // build` in the test's own target folder could swap binaries under the
+    // feet of other tests running them. The numbers do not matter here, only
+    // that every row is complete.
+    let target = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/shootout-smoke");
+    let output = Command::new(BIN)
+        .env("CARGO_TARGET_DIR", target)
+        .args([
+            "--debug",
+            "--urls",
+            "3",
+            "--latency",
+            "10",
+            "--repeat",
+            "1",
+            "--workload",
+            "download,hash",
+            "--tasks",
+            "2",
+            "--rounds",
+            "1000",
+            "--workers",
+            "2",
+            "--json",
+            "--svg",
+        ])
+        .arg(svg_dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "shootout failed:\n{stderr}");
+
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&output.stdout).expect("--json is a JSON array");
+    let expected = approaches();
+    for workload in ["download", "hash"] {
+        let these: Vec<&serde_json::Value> =
+            rows.iter().filter(|r| r["workload"] == workload).collect();
+        let names: Vec<&str> = these
+            .iter()
+            .map(|r| r["approach"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, expected, "{workload}: one row per approach");
+        for row in these {
+            for field in [
+                "workers",
+                "seconds",
+                "median",
+                "speedup",
+                "ideal",
+                "efficiency",
+                "peak_in_flight",
+                "verified",
+                "total",
+                "peak_rss_kib",
+            ] {
+                assert!(!row[field].is_null(), "{row}: missing {field}");
+            }
+            let total = if workload == "download" { 3 } else { 2 };
+            assert_eq!(row["total"], total, "{row}");
+            assert_eq!(row["verified"], total, "{row}");
+            assert!(row["note"].is_null(), "{row}");
+        }
+    }
+
+    // Well-formed SVG, and the comparison has one bar per approach.
+    for workload in ["download", "hash"] {
+        let path = svg_dir.path().join(format!("{workload}-comparison.svg"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
+            panic!("{}: not well-formed: {e}", path.display())
+        });
+        let bar_colour = if workload == "download" {
+            "#9EC5E8"
+        } else {
+            "#E88A3A"
+        };
+        let bars = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("rect"))
+            .filter(|n| n.attribute("fill") == Some(bar_colour))
+            .count();
+        assert_eq!(bars, expected.len(), "{}", path.display());
+        for approach in &expected {
+            let workers = if *approach == "seq" { 1 } else { 2 };
+            let timeline = svg_dir
+                .path()
+                .join(format!("{workload}-timeline-{approach}-x{workers}.svg"));
+            let text = std::fs::read_to_string(&timeline)
+                .unwrap_or_else(|e| panic!("{}: {e}", timeline.display()));
+            roxmltree::Document::parse(&text).unwrap();
+        }
+    }
+}
