@@ -17,8 +17,14 @@ pub struct Approach {
     pub package: &'static str,
     /// Does one thing at a time (only `--workers 1` makes sense).
     pub sequential: bool,
-    /// The built binary, once [`build`] found it.
+    /// The program to run: the built binary, once [`build`] found it, or
+    /// `python3`.
     pub binary: PathBuf,
+    /// Arguments before the workload's own (the script, for Python).
+    pub prefix: Vec<String>,
+    /// Which workloads it can run (the Python asyncio and queue versions
+    /// only download, as in the talks).
+    pub cpu: bool,
 }
 
 /// Every approach of the workshop, in the talks' order.
@@ -52,6 +58,8 @@ pub fn select(wanted: &[String]) -> Result<Vec<Approach>> {
             package,
             sequential: name == "seq",
             binary: PathBuf::new(),
+            prefix: Vec::new(),
+            cpu: true,
         })
         .collect();
     let names: Vec<&str> = present.iter().map(|a| a.name).collect();
@@ -69,6 +77,43 @@ pub fn select(wanted: &[String]) -> Result<Vec<Approach>> {
             wanted.is_empty()
                 || a.sequential
                 || wanted.iter().any(|w| w == a.name)
+        })
+        .collect())
+}
+
+/// The Python versions in `scripts/python/`: (name, script, runs CPU work).
+const PYTHON: [(&str, &str, bool); 5] = [
+    ("py-seq", "seq.py", true),
+    ("py-threads-queue", "threads_queue.py", false),
+    ("py-thread-pool", "thread_pool.py", true),
+    ("py-processes", "processes.py", true),
+    ("py-asyncio", "asyncio_aiohttp.py", false),
+];
+
+/// The Python rows, if `python3` with `requests` and `aiohttp` is there;
+/// otherwise `Err` with what to install.
+pub fn python() -> Result<Vec<Approach>> {
+    let check = Command::new("python3")
+        .args(["-c", "import requests, aiohttp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !check.is_ok_and(|s| s.success()) {
+        bail!(
+            "--with-python needs python3 with requests and aiohttp; install \
+             them with: python3 -m pip install requests aiohttp"
+        );
+    }
+    let scripts = workspace_root().join("scripts/python");
+    Ok(PYTHON
+        .iter()
+        .map(|&(name, script, cpu)| Approach {
+            name,
+            package: name,
+            sequential: name == "py-seq",
+            binary: PathBuf::from("python3"),
+            prefix: vec![scripts.join(script).display().to_string()],
+            cpu,
         })
         .collect())
 }

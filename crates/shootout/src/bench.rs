@@ -88,7 +88,7 @@ pub struct TraceItem {
 pub struct Row {
     /// download, hash or sum-squares.
     pub workload: Workload,
-    /// Short approach name (`tokio`), or `python-...` for Python rows.
+    /// Short approach name (`tokio`), or `py-...` for the Python versions.
     pub approach: String,
     /// `--workers` given to the demo.
     pub workers: usize,
@@ -208,7 +208,8 @@ fn demo_args(
     out: &Path,
     trace: &Path,
 ) -> Vec<String> {
-    let mut args: Vec<String> = vec![workload.name().into()];
+    let mut args = approach.prefix.clone();
+    args.push(workload.name().into());
     match workload {
         Workload::Download => args.extend([
             "--urls".into(),

@@ -81,6 +81,10 @@ struct Args {
     /// Show each approach's per-worker timeline in the terminal.
     #[arg(long)]
     timeline: bool,
+    /// Add the Python versions of the talks (scripts/python/; needs python3
+    /// with requests and aiohttp).
+    #[arg(long)]
+    with_python: bool,
     /// Use debug builds of the demos (quick to build; slow CPU numbers).
     #[arg(long)]
     debug: bool,
@@ -120,6 +124,12 @@ fn shootout(args: &Args) -> Result<()> {
         if args.debug { "debug" } else { "release" }
     );
     approaches::build(&mut approaches, args.debug)?;
+    if args.with_python {
+        match approaches::python() {
+            Ok(python) => approaches.extend(python),
+            Err(e) => eprintln!("shootout: {e}; going on without Python"),
+        }
+    }
 
     let server = Background::start(Config {
         latency: Duration::from_millis(args.latency),
@@ -247,6 +257,9 @@ fn plan<'a>(
     for &workload in workloads {
         let counts = worker_counts(args, setup, workload);
         for approach in approaches {
+            if workload.is_cpu() && !approach.cpu {
+                continue;
+            }
             if approach.sequential {
                 cells.push((approach, workload, 1));
             } else {
