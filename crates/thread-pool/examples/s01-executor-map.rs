@@ -8,6 +8,12 @@
 //! `ureq::Agent` is shared by all threads (it is `Send + Sync`; the
 //! compiler would refuse to share a type that is not).
 //!
+//! Watch the total: 30 URLs at 100 ms on 5 threads should take 0.6 s,
+//! and this sometimes takes 0.7 s (3 of 10 runs here). rayon cuts the
+//! list in halves, then halves again, until every thread has a piece, and
+//! a thread runs its piece one URL after another; a piece of 7 URLs is
+//! 0.7 s. `src/main.rs` adds `with_max_len(1)`: each URL its own piece.
+//!
 //! ```text
 //! cargo run -p demo-server                     # another terminal
 //! cargo run -p thread-pool-demo --example s01-executor-map

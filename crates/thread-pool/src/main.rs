@@ -36,16 +36,18 @@ fn main() -> ExitCode {
 
 /// The slide's `executor.map(download_site, sites)` on a pool of our own.
 ///
+/// rayon splits work in halves, sized for many short CPU items; a URL
+/// blocks its thread for 100 ms, so `with_max_len(1)` makes each URL a
+/// piece of its own that any idle thread can take, like the talk's queue.
 /// `for_each_init` is `map_init` without collecting results; its init
-/// closure is the talk's `get_session()`. rayon calls it once per piece
-/// of work it splits off, not once per thread (17 times for 20 URLs on 5
-/// threads when we counted), so it must be cheap: a clone of one shared
+/// closure is the talk's `get_session()`, but rayon calls it once per
+/// piece, not once per thread. So it must be cheap: a clone of one shared
 /// `Session` (an `Arc` inside, one pool), not a new Session per call (a
-/// new pool, so a new connection each time; examples/s02 measures both).
+/// new pool, so a new connection each time; examples/s02 counts both).
 fn download_all(run: &Run) {
     let session = Session::new(&run.http);
     pool(run).install(|| {
-        run.urls.par_iter().for_each_init(
+        run.urls.par_iter().with_max_len(1).for_each_init(
             || session.clone(),
             |session, url| {
                 run.track(worker(), url, || {

@@ -4,7 +4,8 @@
 //! (default 5) each take URLs until the queue is empty and closed, and
 //! download and save them; main waits for every thread. Slides: "Making
 //! Threads", "Running Threads", "Daemons", and the final queue program.
-//! Compare with `diff crates/seq/src/main.rs crates/threaded-queue/src/main.rs`.
+//! Compare with
+//! `diff crates/seq/src/main.rs crates/threaded-queue/src/main.rs`.
 //!
 //! Run it (with `cargo run -p demo-server` in another terminal):
 //!
