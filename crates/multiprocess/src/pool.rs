@@ -279,8 +279,8 @@ struct Pool {
     slots: Vec<Option<Worker>>,
     events: Receiver<Event>,
     sender: Sender<Event>,
-    /// Why the last worker could not be started, if one could not.
-    spawn_error: Option<String>,
+    /// The slot and the reason of the last failed start, if any.
+    spawn_error: Option<(usize, String)>,
 }
 
 /// Runs every job on a pool of `run.workers` worker processes (fewer if
@@ -331,11 +331,11 @@ pub fn map(run: &Run, jobs: Vec<Job>) {
 
     // No worker left to run what remains: every process we tried to start
     // failed. Say so for each item rather than dropping them.
-    let reason = pool.spawn_error.clone().unwrap_or_default();
+    let (slot, reason) = pool.spawn_error.clone().unwrap_or_default();
     for job in jobs {
         let none = Duration::ZERO;
         let error = Error::WorkerDied {
-            worker: 0,
+            worker: slot,
             reason: format!("could not be started: {reason}"),
         };
         run.record(None, &job.item(), none, none, Err(error));
@@ -364,7 +364,7 @@ impl Pool {
             Ok(worker) => self.slots[slot] = Some(worker),
             Err(e) => {
                 self.slots[slot] = None;
-                self.spawn_error = Some(e.to_string());
+                self.spawn_error = Some((slot, e.to_string()));
             }
         }
     }

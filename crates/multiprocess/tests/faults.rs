@@ -282,3 +282,44 @@ fn workers_die_with_a_killed_parent() {
         (!workers.iter().any(alive)).then_some(())
     });
 }
+
+#[test]
+fn no_url_is_dropped_when_no_worker_can_start() {
+    // A copy of the demo that is deleted while it waits for its URL list
+    // (a FIFO): it can no longer start copies of itself.
+    let fx = Fixture::with_latency(0);
+    let exe = fx.dir.path().join("doomed-demo");
+    fs::copy(BIN, &exe).unwrap();
+    let fifo = fx.dir.path().join("urls.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let stderr = fx.dir.path().join("stderr.txt");
+    let mut demo = Command::new(&exe)
+        .arg("--urls")
+        .arg(&fifo)
+        .arg("--out")
+        .arg(fx.out())
+        .stdout(File::create(fx.dir.path().join("stdout.txt")).unwrap())
+        .stderr(File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    fs::remove_file(&exe).unwrap();
+    // Opening the FIFO for writing blocks until the demo opens it to read.
+    let urls = fx.pages(3);
+    fs::write(&fifo, urls.join("\n") + "\n").unwrap();
+    let status =
+        eventually(Duration::from_secs(20), "the demo to exit", || {
+            demo.try_wait().unwrap()
+        });
+
+    assert_eq!(status.code(), Some(1));
+    let stderr = fs::read_to_string(&stderr).unwrap();
+    for url in &urls {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(url.as_str()))
+            .unwrap_or_else(|| panic!("{url} not reported: {stderr}"));
+        assert!(line.contains("could not be started"), "{line}");
+    }
+    assert_eq!(fx.server.stats().requests, 0);
+}
