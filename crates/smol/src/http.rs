@@ -59,11 +59,16 @@ impl Smol {
     ) -> T {
         let (stop, stopped) = smol::channel::bounded::<()>(1);
         thread::scope(|scope| {
-            for _ in 1..threads {
+            for i in 1..threads {
                 let stopped = stopped.clone();
                 // Each helper runs tasks until `stop` is dropped, which
                 // makes `recv` fail and ends `run`.
-                scope.spawn(move || smol::block_on(self.0.run(stopped.recv())));
+                thread::Builder::new()
+                    .name(format!("executor-{i}"))
+                    .spawn_scoped(scope, move || {
+                        smol::block_on(self.0.run(stopped.recv()))
+                    })
+                    .expect("the OS can start one thread per core");
             }
             let output = smol::block_on(self.0.run(future));
             drop(stop);
