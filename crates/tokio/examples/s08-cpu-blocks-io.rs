@@ -140,7 +140,9 @@ fn main() {
     let rounds = std::env::args()
         .nth(1)
         .and_then(|r| r.parse().ok())
-        .unwrap_or(1_000_000);
+        // About 0.3-0.4 s per chain in a release build on this machine:
+        // well past the 100 ms the downloads should take.
+        .unwrap_or(4_000_000);
     let server = Background::start(Config {
         latency: Duration::from_millis(100),
         ..Config::default()
