@@ -388,7 +388,16 @@ impl Pool {
         let (pid, events) = (child.id(), self.sender.clone());
         let reader = thread::Builder::new()
             .name(format!("pool-reader-{slot}"))
-            .spawn(move || read_replies(slot, pid, stdout, &events))?;
+            .spawn(move || read_replies(slot, pid, stdout, &events));
+        let reader = match reader {
+            Ok(reader) => reader,
+            Err(e) => {
+                // A dropped `Child` keeps running: stop this one first.
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(e);
+            }
+        };
         // If this fails the worker already died: its Closed event says so.
         let _ = send_line(&mut stdin, &self.init);
         Ok(Worker {
