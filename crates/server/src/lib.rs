@@ -1,0 +1,145 @@
+//! `demo-server`: the workshop's local "Internet".
+//!
+//! Every concurrency demo downloads URLs from this server instead of the real
+//! web: answers are deterministic, latency is simulated (100 ms by default),
+//! and `/stats` counts what the client really did (requests, peak requests
+//! in flight, TCP connections). Run it with
+//! `cargo run --release -p demo-server -- --latency 100`, or start one
+//! inside a test or program with [`Background::start`].
+//!
+//! The routes, options and counters are described in the crate's README.
+
+use std::{future::Future, path::PathBuf, sync::Arc, time::Duration};
+
+use axum::serve::ListenerExt;
+use tokio::{net::TcpListener, sync::watch};
+
+mod background;
+mod bodies;
+mod routes;
+mod stats;
+
+pub use background::Background;
+pub use bodies::{DEFAULT_PAGE_SIZE, MAX_BODY_SIZE, bytes_body, page_body};
+pub use routes::router;
+pub use stats::{Counters, Stats};
+
+/// How long [`serve`] lets running requests finish after the shutdown
+/// signal before it returns anyway. Idle keep-alive connections are closed
+/// at once; this only bounds requests still in their latency or a long
+/// `/delay/`, so that Ctrl-C always stops the server in well under 1 s.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_millis(500);
+
+/// How the server behaves. The command line maps onto it one to one.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Added before every answer except `/stats` and `/delay/{ms}`.
+    pub latency: Duration,
+    /// Each request's latency is `latency ± uniform(jitter)`, at least 0.
+    pub jitter: Duration,
+    /// Fraction (0..=1) of `/pages/` requests answered `500` on purpose.
+    pub fail_rate: f64,
+    /// At most this many requests handled at once; the others queue, like
+    /// a server with a fixed number of workers. `None`: no limit.
+    /// `Some(0)` is taken as 1 (zero would hang every request).
+    pub max_concurrency: Option<usize>,
+    /// Folder served under `/static/`; `None` makes `/static/` a 404.
+    pub dir: Option<PathBuf>,
+}
+
+impl Default for Config {
+    /// 100 ms latency, no jitter, no failures, no limit, no static folder.
+    fn default() -> Self {
+        Self {
+            latency: Duration::from_millis(100),
+            jitter: Duration::ZERO,
+            fail_rate: 0.0,
+            max_concurrency: None,
+            dir: None,
+        }
+    }
+}
+
+impl Config {
+    /// The default without latency: answers as fast as the machine can,
+    /// for tests and for measuring the server itself.
+    pub fn instant() -> Self {
+        Self {
+            latency: Duration::ZERO,
+            ..Self::default()
+        }
+    }
+
+    /// One request's latency: uniform in `latency ± jitter`, at least 0.
+    pub(crate) fn sample_latency(&self) -> Duration {
+        if self.jitter.is_zero() {
+            return self.latency;
+        }
+        // latency - jitter + uniform(0, 2 jitter), saturating at 0.
+        let span = self.jitter.mul_f64(2.0 * fastrand::f64());
+        self.latency
+            .saturating_add(span)
+            .saturating_sub(self.jitter)
+    }
+}
+
+/// Serves until `shutdown` completes, with fresh counters.
+///
+/// Use [`serve_with_counters`] to read the counters from outside.
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_with_counters(listener, config, Arc::new(Counters::new()), shutdown)
+        .await
+}
+
+/// Serves until `shutdown` completes, counting into `counters`.
+///
+/// On shutdown it stops accepting, closes idle keep-alive connections at
+/// once, lets running requests finish for up to [`SHUTDOWN_GRACE`], then
+/// returns. Connection tasks still running then are dropped with the tokio
+/// runtime; they only hold sleeping requests.
+pub async fn serve_with_counters(
+    listener: TcpListener,
+    config: Config,
+    counters: Arc<Counters>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(config, Arc::clone(&counters));
+    // axum's own accept loop with a tap on each accepted socket, rather than
+    // a hand-written hyper-util loop: axum keeps graceful shutdown and
+    // accept-error handling (e.g. out of file descriptors) for us.
+    let listener = listener.tap_io(move |tcp| {
+        counters.count_connection();
+        // Small requests and answers: do not let Nagle's algorithm hold
+        // them back. It can only fail if the peer already hung up, and then
+        // hyper sees that on its first read.
+        let _ = tcp.set_nodelay(true);
+    });
+
+    // axum's graceful shutdown waits for every connection to finish; a
+    // watch channel lets us also start the grace timer on the same signal.
+    let (fired_tx, mut fired_rx) = watch::channel(false);
+    let signal = async move {
+        shutdown.await;
+        fired_tx.send_replace(true);
+    };
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(signal)
+        .into_future();
+    let grace_over = async move {
+        // Err only if the signal future was dropped without firing, which
+        // happens only when this whole future is dropped.
+        if fired_rx.wait_for(|fired| *fired).await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server => result,
+        () = grace_over => Ok(()),
+    }
+}
