@@ -49,6 +49,7 @@ median() {
         secs+=("$("$@" --json | python3 -c \
             'import json,sys; d=json.load(sys.stdin); print(d["seconds"] if d["failed"] == 0 else "failed")')")
     done
+    echo "\$ $* --json"
     printf '%s\n' "${secs[@]}" | python3 -c '
 import statistics, sys
 label = sys.argv[1]
@@ -60,6 +61,45 @@ else:
     each = " ".join("%.3f" % x for x in s)
     print("%s: median %.3f s  (runs: %s)" % (label, statistics.median(s), each))
 ' "$label"
+}
+
+# cpu LABEL CMD...: one run under /usr/bin/time: wall, CPU time, cores used
+# (CPU time / wall; 2.0 means both cores busy all along). Less noisy than
+# the wall time on a machine shared with other work.
+cpu() {
+    local label=$1
+    shift
+    /usr/bin/time -f "%e %U %S" "$@" 2>"$WORK/time.txt" >/dev/null
+    python3 -c '
+import sys
+label = sys.argv[1]
+wall, user, system = map(float, open(sys.argv[2]).read().split()[-3:])
+print("%s: %.2f s wall, %.2f s CPU, %.2f cores busy" % (label, wall, user + system, (user + system) / wall))
+' "$label" "$WORK/time.txt"
+}
+
+# wait_quiet: waits (at most 10 minutes) until the CPUs have been at least
+# 93 % idle for 3 seconds in a row, so other work on the machine does not
+# steal the cores a CPU measurement is about.
+wait_quiet() {
+    python3 - <<'PY' || echo "(the machine never went quiet: CPU numbers are noisy)"
+import sys, time
+
+def idle():
+    def read():
+        return list(map(int, open("/proc/stat").readline().split()[1:]))
+    a = read()
+    time.sleep(1)
+    d = [y - x for x, y in zip(a, read())]
+    return (d[3] + d[4]) / max(1, sum(d))
+
+streak, end = 0, time.time() + 600
+while time.time() < end:
+    streak = streak + 1 if idle() > 0.93 else 0
+    if streak >= 3:
+        sys.exit(0)
+sys.exit(1)
+PY
 }
 
 # peak LABEL CMD...: one run under /usr/bin/time -v
@@ -95,6 +135,7 @@ median "tokio-demo, 30 URLs at 100 ms, --workers 5" \
     "$BIN/tokio-demo" "${U30[@]}" --workers 5
 median "tokio-demo, 1,000 URLs at 100 ms, --workers 100" \
     "$BIN/tokio-demo" "${U1K[@]}" --workers 100
+wait_quiet
 median "tokio-demo, 10,000 URLs at 50 ms, 2 KiB, --workers 500" \
     "$BIN/tokio-demo" "${U10K[@]}" --workers 500
 median "tokio-demo, 10,000 URLs at 50 ms, 2 KiB, unbounded" \
@@ -102,10 +143,18 @@ median "tokio-demo, 10,000 URLs at 50 ms, 2 KiB, unbounded" \
 peak "tokio-demo, 10,000 URLs, --workers 500" \
     "$BIN/tokio-demo" "${U10K[@]}" --workers 500
 peak "tokio-demo, 10,000 URLs, unbounded" "$BIN/tokio-demo" "${U10K[@]}"
+wait_quiet
 median "seq-demo hash" "$BIN/seq-demo" hash
 median "tokio-demo hash" "$BIN/tokio-demo" hash
+cpu "seq-demo hash" "$BIN/seq-demo" hash
+cpu "tokio-demo hash" "$BIN/tokio-demo" hash
+wait_quiet
 median "seq-demo sum-squares" "$BIN/seq-demo" sum-squares
 median "tokio-demo sum-squares" "$BIN/tokio-demo" sum-squares
+median "seq-demo sum-squares --base 50000000" \
+    "$BIN/seq-demo" sum-squares --base 50000000
+median "tokio-demo sum-squares --base 50000000" \
+    "$BIN/tokio-demo" sum-squares --base 50000000
 
 echo "s04, 30 URLs x 5 at latency 0, then at 100 ms:"
 start_server 0
@@ -113,5 +162,6 @@ sed "s/127.0.0.1:8000/127.0.0.1:$PORT/" urls.txt >"$WORK/urls-30-l0.txt"
 "$BIN/examples/s04-client-per-request" "$WORK/urls-30-l0.txt"
 "$BIN/examples/s04-client-per-request" "$WORK/urls-30.txt"
 echo "s08, CPU work on the runtime vs on the blocking pool:"
+wait_quiet
 "$BIN/examples/s08-cpu-blocks-io"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

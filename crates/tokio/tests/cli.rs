@@ -362,3 +362,23 @@ fn sum_squares_answers_match_the_shared_kernel() {
     expected.sort();
     assert_eq!(answers, expected);
 }
+
+#[test]
+fn https_urls_go_through_rustls() {
+    // The demo server speaks plain HTTP, so a TLS handshake with it must
+    // fail; what matters is *how*: in rustls (the provider is installed),
+    // not "scheme is not http" (TLS left out) or a panic (no provider).
+    let fx = Fixture::with_latency(0);
+    let plain = fx.server.url("/pages/tls");
+    let https = plain.replacen("http://", "https://", 1);
+    let run = fx.download(BIN, &[https.clone()], &[]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains(https.as_str()))
+        .unwrap_or_else(|| panic!("no error line for {https}: {run:?}"));
+    assert!(!line.contains("scheme"), "{line}");
+    assert!(!run.stderr.contains("panicked"), "{run:?}");
+    fx.assert_not_saved(&https);
+}
