@@ -1,0 +1,312 @@
+//! Each demo's HTTP client, set up as the demo sets it up, behind one
+//! blocking call `get(url) -> body` so that criterion can time a request.
+//!
+//! - ureq: `shared::Session` and `shared::get_url_content`, used as they
+//!   are (seq, threads, thread pool, processes).
+//! - reqwest on tokio: a `reqwest::Client` built as tokio-demo's
+//!   `http.rs` builds it, on a current-thread or a multi-thread runtime.
+//! - `shared::HyperSession` on async-std and on smol. Their runtime
+//!   adapters live in the binary crates async-std-demo and smol-demo
+//!   (`src/http.rs`), which a bench cannot import, so [`AsyncStd`] and
+//!   [`Smol`] below are copies of them, cut to what a benchmark needs.
+//!
+//! Timed by `cargo bench -p bench --bench clients`; `cargo test -p bench`
+//! checks the bytes and the connections each client uses.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use shared::{AsyncRuntime, Error, HttpConfig, HyperSession};
+
+/// The limits of a demo run with the default `--timeout` and
+/// `--max-bytes`, and one worker: one idle connection to keep.
+pub fn config() -> HttpConfig {
+    HttpConfig {
+        timeout: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(5),
+        max_bytes: 64 << 20,
+        pool_size: 1,
+    }
+}
+
+/// reqwest on a tokio runtime of its own: tokio-demo's client, with
+/// `block_on` standing in for `#[tokio::main]`.
+#[derive(Debug)]
+pub struct Reqwest {
+    client: reqwest::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Reqwest {
+    /// Everything on the calling thread: the request and the task that
+    /// drives its connection.
+    pub fn current_thread(config: &HttpConfig) -> Reqwest {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a current-thread runtime needs only a timer and epoll");
+        Reqwest::on(runtime, config)
+    }
+
+    /// `#[tokio::main]` as tokio-demo uses it: `workers` runtime threads.
+    /// `block_on` runs the request on the calling thread, while hyper
+    /// drives its connection on a spawned task, which a runtime thread
+    /// picks up: every request crosses threads.
+    pub fn multi_thread(config: &HttpConfig, workers: usize) -> Reqwest {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("cannot start {workers} threads: {e}"));
+        Reqwest::on(runtime, config)
+    }
+
+    /// tokio-demo's `Session::new`: the same timeouts and pool size, and
+    /// the same ring crypto provider (reqwest is built with
+    /// `rustls-no-provider`; without one installed, `build` panics even for
+    /// plain-HTTP URLs; installing twice is harmless).
+    fn on(runtime: tokio::runtime::Runtime, config: &HttpConfig) -> Reqwest {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .pool_max_idle_per_host(config.pool_size)
+            .build()
+            .expect("the crypto provider is installed and the config is valid");
+        Reqwest { client, runtime }
+    }
+
+    /// One GET, body read to the end (which returns the connection to the
+    /// pool). A non-2xx status is an error, as in every demo.
+    pub fn get(&self, url: &str) -> Result<Vec<u8>, reqwest::Error> {
+        self.runtime.block_on(async {
+            let response = self.client.get(url).send().await?;
+            let body = response.error_for_status()?.bytes().await?;
+            Ok(body.to_vec())
+        })
+    }
+}
+
+/// async-std's runtime for the shared hyper client: a copy of
+/// async-std-demo's `AsyncStd` (`crates/async-std/src/http.rs`).
+///
+/// async-std has one global executor (a thread per core, started on first
+/// use) and one reactor, so there is nothing to carry around.
+#[derive(Clone, Copy, Debug)]
+pub struct AsyncStd;
+
+impl AsyncRuntime for AsyncStd {
+    type Tcp = async_std::net::TcpStream;
+
+    async fn resolve(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> io::Result<Vec<SocketAddr>> {
+        use async_std::net::ToSocketAddrs;
+        Ok((host, port).to_socket_addrs().await?.collect())
+    }
+
+    async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Tcp> {
+        async_std::net::TcpStream::connect(addr).await
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        async_std::task::sleep(duration).await;
+    }
+
+    fn spawn_detached(
+        &self,
+        future: impl Future<Output = ()> + Send + 'static,
+    ) {
+        // Dropping an async-std JoinHandle detaches the task: it runs on.
+        drop(async_std::task::spawn(future));
+    }
+}
+
+/// One GET on async-std: `task::block_on` runs the request on the calling
+/// thread; the connection's task runs on async-std's global executor.
+pub fn async_std_get(
+    session: &HyperSession<AsyncStd>,
+    url: &str,
+) -> Result<Vec<u8>, Error> {
+    async_std::task::block_on(session.get_url_content(url))
+}
+
+/// smol's runtime for the shared hyper client: a copy of smol-demo's
+/// `Smol` (`crates/smol/src/http.rs`), an explicit executor.
+#[derive(Clone, Debug)]
+pub struct Smol(Arc<smol::Executor<'static>>);
+
+impl AsyncRuntime for Smol {
+    type Tcp = smol::net::TcpStream;
+
+    async fn resolve(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> io::Result<Vec<SocketAddr>> {
+        smol::net::resolve((host, port)).await
+    }
+
+    async fn connect(&self, addr: SocketAddr) -> io::Result<Self::Tcp> {
+        smol::net::TcpStream::connect(addr).await
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        smol::Timer::after(duration).await;
+    }
+
+    fn spawn_detached(
+        &self,
+        future: impl Future<Output = ()> + Send + 'static,
+    ) {
+        // Dropping a smol Task would cancel it: detach it explicitly.
+        self.0.spawn(future).detach();
+    }
+}
+
+/// A smol executor run by the calling thread inside [`SmolThreads::block_on`]
+/// and by `threads - 1` helper threads that live as long as this value.
+///
+/// smol-demo starts its helpers in every `block_on` and stops them after,
+/// once per run; a benchmark calls `block_on` once per request, so here
+/// the helpers are started once, or every request would time a thread
+/// start.
+#[derive(Debug)]
+pub struct SmolThreads {
+    smol: Smol,
+    /// Dropping it makes each helper's `recv` fail, which ends its `run`.
+    stop: Option<smol::channel::Sender<()>>,
+    helpers: Vec<thread::JoinHandle<()>>,
+}
+
+impl SmolThreads {
+    /// An executor on `threads` threads (at least the caller's).
+    pub fn new(threads: usize) -> SmolThreads {
+        let smol = Smol(Arc::new(smol::Executor::new()));
+        let (stop, stopped) = smol::channel::bounded::<()>(1);
+        let helpers = (1..threads)
+            .map(|i| {
+                let (executor, stopped) = (smol.0.clone(), stopped.clone());
+                thread::Builder::new()
+                    .name(format!("executor-{i}"))
+                    .spawn(move || {
+                        let _ = smol::block_on(executor.run(stopped.recv()));
+                    })
+                    .expect("the OS can start one thread per core")
+            })
+            .collect();
+        SmolThreads {
+            smol,
+            stop: Some(stop),
+            helpers,
+        }
+    }
+
+    /// The handle the hyper session spawns its connection tasks with.
+    pub fn runtime(&self) -> Smol {
+        self.smol.clone()
+    }
+
+    /// Runs `future`, and any task of this executor, on the calling
+    /// thread until `future` is done.
+    pub fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
+        smol::block_on(self.smol.0.run(future))
+    }
+}
+
+impl Drop for SmolThreads {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        for helper in self.helpers.drain(..) {
+            // A helper only runs connection tasks, which do not panic.
+            let _ = helper.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use demo_server::{Background, Config, page_body};
+    use shared::{Session, get_url_content};
+
+    use super::*;
+
+    /// Gets the 2 KiB page three times with `get` and returns how many
+    /// connections the server saw: a reused client must need one.
+    fn connections_for(
+        mut get: impl FnMut(&str) -> Result<Vec<u8>, String>,
+    ) -> u64 {
+        let server = Background::start(Config::instant()).unwrap();
+        let url = server.url("/pages/x?size=2048");
+        for _ in 0..3 {
+            assert!(get(&url).unwrap() == page_body("x", 2048));
+        }
+        let stats = server.stats();
+        assert_eq!(stats.requests, 3);
+        stats.connections
+    }
+
+    #[test]
+    fn ureq_reuses_its_connection_unless_rebuilt_per_request() {
+        let session = Session::new(&config());
+        let reused = connections_for(|url| {
+            get_url_content(&session, url).map_err(|e| e.to_string())
+        });
+        assert_eq!(reused, 1);
+        let fresh = connections_for(|url| {
+            let session = Session::new(&config());
+            get_url_content(&session, url).map_err(|e| e.to_string())
+        });
+        assert_eq!(fresh, 3, "a new agent cannot reuse a connection");
+    }
+
+    #[test]
+    fn reqwest_reuses_its_connection_on_both_runtimes() {
+        for client in [
+            Reqwest::current_thread(&config()),
+            Reqwest::multi_thread(&config(), 2),
+        ] {
+            let used = connections_for(|url| {
+                client.get(url).map_err(|e| e.to_string())
+            });
+            assert_eq!(used, 1);
+        }
+    }
+
+    #[test]
+    fn hyper_reuses_its_connection_on_async_std_and_smol() {
+        let session = HyperSession::new(AsyncStd, &config());
+        let used = connections_for(|url| {
+            async_std_get(&session, url).map_err(|e| e.to_string())
+        });
+        assert_eq!(used, 1);
+        for threads in [1, 2] {
+            let smol = SmolThreads::new(threads);
+            let session = HyperSession::new(smol.runtime(), &config());
+            let used = connections_for(|url| {
+                smol.block_on(session.get_url_content(url))
+                    .map_err(|e| e.to_string())
+            });
+            assert_eq!(used, 1, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_non_2xx_status_is_an_error_on_every_client() {
+        let server = Background::start(Config::instant()).unwrap();
+        let url = server.url("/status/503");
+        assert!(Reqwest::current_thread(&config()).get(&url).is_err());
+        let session = HyperSession::new(AsyncStd, &config());
+        let err = async_std_get(&session, &url).unwrap_err();
+        assert_eq!(err.to_string(), "HTTP 503");
+        let smol = SmolThreads::new(2);
+        let session = HyperSession::new(smol.runtime(), &config());
+        let err = smol.block_on(session.get_url_content(&url)).unwrap_err();
+        assert_eq!(err.to_string(), "HTTP 503");
+    }
+}
