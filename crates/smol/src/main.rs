@@ -92,9 +92,9 @@ async fn download_one(
     let filename = filename_for_url(url, out);
     let bytes = content.len();
     // Writing a file blocks the thread, and this thread runs other tasks:
-    // hand the atomic write to smol's blocking pool and await it. Even if
-    // this task is cancelled meanwhile, the write runs to its end or
-    // leaves only a temp file: never a torn file under the final name.
+    // hand the atomic write to smol's blocking pool and await it. If this
+    // task is cancelled meanwhile, the write still runs to its end on its
+    // thread; if the process dies mid-write, only a temp file is left.
     unblock(move || write_to_file(&filename, &content)).await?;
     Ok(Done::saved(bytes))
 }
