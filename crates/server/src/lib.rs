@@ -20,7 +20,10 @@ mod routes;
 mod stats;
 
 pub use background::Background;
-pub use bodies::{DEFAULT_PAGE_SIZE, MAX_BODY_SIZE, bytes_body, page_body};
+pub use bodies::{
+    DEFAULT_BOOK_SIZE, DEFAULT_PAGE_SIZE, MAX_BODY_SIZE, book_body, bytes_body,
+    page_body,
+};
 pub use routes::router;
 pub use stats::{Counters, Stats};
 

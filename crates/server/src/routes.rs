@@ -31,7 +31,10 @@ use tower_http::services::ServeDir;
 
 use crate::{
     Config,
-    bodies::{DEFAULT_PAGE_SIZE, MAX_BODY_SIZE, bytes_body, page_body},
+    bodies::{
+        DEFAULT_BOOK_SIZE, DEFAULT_PAGE_SIZE, MAX_BODY_SIZE, book_body,
+        bytes_body, page_body,
+    },
     stats::{Counters, Stats},
 };
 
@@ -66,6 +69,7 @@ pub fn router(config: Config, counters: Arc<Counters>) -> Router {
 
     let mut slow = Router::new()
         .route("/pages/{name}", get(page))
+        .route("/books/{name}", get(book))
         .route("/status/{code}", get(status))
         .route("/bytes/{n}", get(bytes))
         .route("/redirect/{n}", get(redirect))
@@ -131,6 +135,7 @@ async fn simulated_latency(
     next.run(request).await
 }
 
+/// The `?size=N` of `/pages/` and `/books/`.
 #[derive(Deserialize)]
 struct PageQuery {
     size: Option<usize>,
@@ -159,6 +164,24 @@ async fn page(
     (
         [(CONTENT_TYPE, "text/plain; charset=utf-8")],
         page_body(&name, size),
+    )
+        .into_response()
+}
+
+/// `/books/{name}?size=N`: a book's worth of word-like text (talk 03's
+/// Gutenberg downloads). Not subject to `--fail-rate`, like every route
+/// but `/pages/`.
+async fn book(
+    Path(name): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let size = query.size.unwrap_or(DEFAULT_BOOK_SIZE);
+    if size > MAX_BODY_SIZE {
+        return bad_request(format!("size {size} is over {MAX_BODY_SIZE}"));
+    }
+    (
+        [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+        book_body(&name, size),
     )
         .into_response()
 }

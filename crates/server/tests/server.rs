@@ -17,7 +17,8 @@ use std::{
 };
 
 use demo_server::{
-    Background, Config, DEFAULT_PAGE_SIZE, Stats, bytes_body, page_body,
+    Background, Config, DEFAULT_BOOK_SIZE, DEFAULT_PAGE_SIZE, Stats, book_body,
+    bytes_body, page_body,
 };
 
 /// Upper bound for any single request or socket read in these tests.
@@ -103,7 +104,14 @@ fn status_route_answers_the_code_asked() {
 fn unknown_routes_are_404() {
     let server = start(Config::instant());
     let agent = agent();
-    for path in ["/", "/nope", "/pages", "/static/x.txt", "/stats/nope"] {
+    for path in [
+        "/",
+        "/nope",
+        "/pages",
+        "/books",
+        "/static/x.txt",
+        "/stats/nope",
+    ] {
         assert_eq!(status_of(&agent, &server.url(path)), 404, "{path}");
     }
 }
@@ -154,6 +162,50 @@ fn pages_are_deterministic() {
 }
 
 #[test]
+fn books_are_deterministic_word_like_text() {
+    let server = start(Config::instant());
+    let agent = agent();
+
+    let (status, book) = get(&agent, &server.url("/books/pg84.txt"));
+    assert_eq!(status, 200);
+    assert_eq!(book.len(), DEFAULT_BOOK_SIZE);
+    assert_eq!(book, book_body("pg84.txt", DEFAULT_BOOK_SIZE));
+    assert_eq!(get(&agent, &server.url("/books/pg84.txt")).1, book);
+    assert_ne!(get(&agent, &server.url("/books/pg85.txt")).1, book);
+    let text = String::from_utf8(book).expect("a book is text");
+    assert!(text.starts_with("book pg84.txt\n\n"), "{}", &text[..100]);
+    // Word-like: mostly letters and spaces, in sentences and lines.
+    let letters = text.bytes().filter(u8::is_ascii_alphabetic).count();
+    assert!(letters > text.len() * 2 / 3, "{letters} of {}", text.len());
+    assert!(text.matches(". ").count() > 1000);
+    assert!(text.lines().count() > 1000);
+
+    let (_, small) = get(&agent, &server.url("/books/pg84.txt?size=1000"));
+    assert_eq!(small, book_body("pg84.txt", 1000));
+    assert_eq!(small, text.as_bytes()[..1000], "a short book is a prefix");
+    let (_, spaced) = get(&agent, &server.url("/books/a%20b?size=300"));
+    assert_eq!(spaced, book_body("a b", 300), "name is decoded");
+
+    let response = agent
+        .get(server.url("/books/x?size=10"))
+        .call()
+        .expect("the server answers");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(content_type.starts_with("text/plain"), "{content_type}");
+    for bad in [
+        "/books/x?size=-1",
+        "/books/x?size=big",
+        "/books/x?size=104857601",
+    ] {
+        assert_eq!(status_of(&agent, &server.url(bad)), 400, "{bad}");
+    }
+}
+
+#[test]
 fn bytes_are_deterministic_and_capped() {
     let server = start(Config::instant());
     let agent = agent();
@@ -185,7 +237,7 @@ fn configured_latency_delays_every_page() {
         ..Config::default()
     });
     let agent = agent();
-    for path in ["/pages/x", "/status/404", "/nope"] {
+    for path in ["/pages/x", "/books/x?size=100", "/status/404", "/nope"] {
         let started = Instant::now();
         get(&agent, &server.url(path));
         assert!(started.elapsed() >= Duration::from_millis(150), "{path}");
