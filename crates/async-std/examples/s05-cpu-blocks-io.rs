@@ -8,8 +8,10 @@
 //!
 //! - naive: the chains run inside async tasks, on the executor's own
 //!   threads. A chain never reaches an `.await`, so it keeps its thread
-//!   until it is done; with both threads hashing, the downloads' answers
-//!   arrive at 100 ms and then wait, unread, until a thread is free.
+//!   until it is done. The downloads, spawned first, get as far as their
+//!   first `.await` (opening a connection); with both threads hashing,
+//!   nobody sends their requests until a thread is free, so each download
+//!   ends a full latency after the chains.
 //! - right: the chains go to `task::spawn_blocking`, async-std's pool of
 //!   extra threads for blocking work. The executor threads stay free for
 //!   I/O, the downloads finish at about 100 ms, and the two chains still
