@@ -1,7 +1,7 @@
 //! The talk's `util.py` in Rust, plus the plumbing every demo shares.
 //!
 //! - [`urls`], [`filename_for_url`], [`write_to_file`] and
-//!   [`get_url_content`] (feature `blocking`): the four helpers the talk
+//!   `get_url_content` (feature `blocking`): the four helpers the talk
 //!   imports at the top of every approach.
 //! - [`main`]: the one CLI, the clock, the report, the exit code. Each demo's
 //!   `main.rs` hands it two functions, `download_all` and `compute_all`,

@@ -23,7 +23,7 @@ pub enum Workload {
 }
 
 /// Limits for the HTTP client; the blocking demos turn them into a
-/// [`Session`](crate::Session), the async demos into their own client.
+/// `Session` (feature `blocking`), the async demos into their own client.
 #[derive(Clone, Debug)]
 pub struct HttpConfig {
     /// The whole request, from connect to the last body byte (`--timeout`).
