@@ -12,10 +12,11 @@
 //! its permit and counts as in flight, like a request a real server is busy
 //! answering.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::{
     Json, Router,
+    body::Bytes,
     extract::{Path, Query, Request, State},
     http::{
         StatusCode,
@@ -32,8 +33,8 @@ use tower_http::services::ServeDir;
 use crate::{
     Config,
     bodies::{
-        DEFAULT_BOOK_SIZE, DEFAULT_PAGE_SIZE, MAX_BODY_SIZE, book_body,
-        bytes_body, page_body,
+        BookCache, DEFAULT_BOOK_SIZE, DEFAULT_PAGE_SIZE, MAX_BODY_SIZE,
+        book_body, bytes_body, page_body,
     },
     stats::{Counters, Stats},
 };
@@ -47,6 +48,9 @@ struct AppState {
     counters: Arc<Counters>,
     /// `Some` when `--max-concurrency` is set: one permit per request.
     limit: Option<Semaphore>,
+    /// Books generated so far. A std `Mutex`, not tokio's: it is held for
+    /// a lookup or an insert, never across an `.await`.
+    books: Mutex<BookCache>,
 }
 
 /// The whole application: every route, with latency, limits and counting.
@@ -65,6 +69,7 @@ pub fn router(config: Config, counters: Arc<Counters>) -> Router {
         config,
         counters,
         limit,
+        books: Mutex::default(),
     });
 
     let mut slow = Router::new()
@@ -169,9 +174,10 @@ async fn page(
 }
 
 /// `/books/{name}?size=N`: a book's worth of word-like text (talk 03's
-/// Gutenberg downloads). Not subject to `--fail-rate`, like every route
-/// but `/pages/`.
+/// Gutenberg downloads), generated once and then served from the cache.
+/// Not subject to `--fail-rate`, like every route but `/pages/`.
 async fn book(
+    State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Response {
@@ -179,11 +185,33 @@ async fn book(
     if size > MAX_BODY_SIZE {
         return bad_request(format!("size {size} is over {MAX_BODY_SIZE}"));
     }
-    (
-        [(CONTENT_TYPE, "text/plain; charset=utf-8")],
-        book_body(&name, size),
-    )
-        .into_response()
+    let cached = lock(&state.books).get(&name, size);
+    let body = match cached {
+        Some(body) => body,
+        None => {
+            // Generating a big book takes a while: on the blocking pool,
+            // so the runtime's two threads keep answering other requests
+            // (and waking sleeping ones on time) meanwhile.
+            let key = name.clone();
+            let body = tokio::task::spawn_blocking(move || {
+                Bytes::from(book_body(&key, size))
+            })
+            .await
+            .expect("book_body does not panic");
+            lock(&state.books).insert(name, size, body.clone());
+            body
+        }
+    };
+    ([(CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// Locks the book cache. A panic while holding it could only come from a
+/// bug in `BookCache`, and its data would still be valid, so a poisoned
+/// lock is used as is.
+fn lock(books: &Mutex<BookCache>) -> std::sync::MutexGuard<'_, BookCache> {
+    books
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// `/delay/{ms}`: waits exactly that long (no base latency on top).
