@@ -204,6 +204,11 @@ fn a_killed_worker_loses_only_its_url_and_is_replaced() {
             && l["start_ms"].as_f64() >= failed["end_ms"].as_f64()
     });
     assert!(after.count() > 0, "the slot stayed empty: {trace:?}");
+    // At the end the parent told the survivors to finish and reaped them:
+    // not even a zombie is left under their pids.
+    for &pid in &workers[1..] {
+        assert!(process(pid).is_none(), "worker {pid} outlived the demo");
+    }
 }
 
 /// Interrupts the demo with `sig` while three workers wait on the server,
