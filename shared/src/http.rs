@@ -56,6 +56,11 @@ impl Session {
                 io::ErrorKind::TimedOut => Error::Timeout {
                     secs: self.config.timeout.as_secs_f64(),
                 },
+                // std's resolver reports "failed to lookup address
+                // information" as a plain I/O error, not HostNotFound.
+                _ if e.to_string().contains("lookup address") => {
+                    Error::dns(url)
+                }
                 _ => Error::Http(e.to_string()),
             },
             other => Error::Http(other.to_string()),
@@ -79,7 +84,51 @@ pub fn get_url_content(session: &Session, url: &str) -> Result<Vec<u8>, Error> {
     response
         .body_mut()
         .with_config()
-        .limit(session.config.max_bytes)
+        // ureq fails a body that *reaches* its limit (it probes for EOF
+        // with one more read), so allow one byte more: exactly
+        // --max-bytes is fine, one byte over is TooLarge.
+        .limit(session.config.max_bytes.saturating_add(1))
         .read_to_vec()
         .map_err(|e| session.error(url, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn session() -> Session {
+        Session::new(&HttpConfig {
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(5),
+            max_bytes: 1024,
+            pool_size: 1,
+        })
+    }
+
+    #[test]
+    fn made_up_domain_is_a_dns_error() {
+        // `.invalid` never resolves (RFC 2606), offline or not.
+        let err = get_url_content(&session(), "http://no-such-host.invalid/x")
+            .unwrap_err();
+        assert!(matches!(err, Error::Dns { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "cannot resolve host \"no-such-host.invalid\""
+        );
+    }
+
+    #[test]
+    fn body_over_the_limit_is_too_large() {
+        let server =
+            demo_server::Background::start(demo_server::Config::instant())
+                .unwrap();
+        for n in [1025, 4096] {
+            let url = server.url(&format!("/bytes/{n}"));
+            let err = get_url_content(&session(), &url).unwrap_err();
+            assert!(matches!(err, Error::TooLarge { limit: 1024 }), "{err:?}");
+        }
+        let ok = get_url_content(&session(), &server.url("/bytes/1024"));
+        assert_eq!(ok.unwrap(), demo_server::bytes_body(1024));
+    }
 }
