@@ -112,6 +112,7 @@ fn failures_are_named_and_the_rest_is_saved() {
     let broken = fx.server.url("/status/500");
     let too_big = fx.server.url("/bytes/50000");
     let slow = fx.server.url("/delay/30000");
+    let looping = fx.server.url("/redirect-loop");
     let refused = refused_url();
     let urls = vec![
         good[0].clone(),
@@ -120,6 +121,7 @@ fn failures_are_named_and_the_rest_is_saved() {
         broken.clone(),
         too_big.clone(),
         slow.clone(),
+        looping.clone(),
         refused.clone(),
         good[2].clone(),
     ];
@@ -131,13 +133,14 @@ fn failures_are_named_and_the_rest_is_saved() {
     );
 
     assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("3/8 URLs"), "{run:?}");
-    assert!(run.stdout.trim_end().ends_with("5 failed"), "{run:?}");
+    assert!(run.stdout.contains("3/9 URLs"), "{run:?}");
+    assert!(run.stdout.trim_end().ends_with("6 failed"), "{run:?}");
     for (url, why) in [
         (&not_found, "HTTP 404"),
         (&broken, "HTTP 500"),
         (&too_big, "body larger than --max-bytes (40960 bytes)"),
         (&slow, "timed out after 1 s"),
+        (&looping, "too many redirects"),
         (&refused, "connection refused"),
     ] {
         let line = run
@@ -371,7 +374,7 @@ fn https_urls_go_through_rustls() {
     let fx = Fixture::with_latency(0);
     let plain = fx.server.url("/pages/tls");
     let https = plain.replacen("http://", "https://", 1);
-    let run = fx.download(BIN, &[https.clone()], &[]);
+    let run = fx.download(BIN, std::slice::from_ref(&https), &[]);
     assert_eq!(run.code, Some(1), "{run:?}");
     let line = run
         .stderr
@@ -381,4 +384,18 @@ fn https_urls_go_through_rustls() {
     assert!(!line.contains("scheme"), "{line}");
     assert!(!run.stderr.contains("panicked"), "{run:?}");
     fx.assert_not_saved(&https);
+}
+
+#[test]
+fn redirects_are_followed_and_saved_under_the_asked_url() {
+    let fx = Fixture::with_latency(0);
+    let url = fx.server.url("/redirect/3");
+    let run = fx.download(BIN, std::slice::from_ref(&url), &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let saved = std::fs::read(shared::filename_for_url(&url, fx.out()))
+        .expect("the redirected body is saved under the URL asked for");
+    let body = demo_server::page_body("redirected", testkit::DEFAULT_PAGE_SIZE);
+    assert!(saved == body, "saved bytes differ from /pages/redirected");
+    // /redirect/3, /2, /1 and /0 each answer 302, then the page: five.
+    assert_eq!(fx.server.stats().requests, 5);
 }
