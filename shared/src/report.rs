@@ -38,6 +38,7 @@ impl Summary {
         let total = self.ok + self.failed;
         let workers = match self.workers {
             1 => format!("1 {unit}"),
+            n if unit.ends_with('s') => format!("{n} {unit}es"),
             n => format!("{n} {unit}s"),
         };
         if self.workload == "download" {
@@ -170,4 +171,34 @@ fn write_trace(path: &Path, records: &[Record]) -> io::Result<()> {
         out.write_all(b"\n")?;
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_line_reads_well() {
+        let mut s = Summary {
+            approach: "multiprocess-demo".into(),
+            workload: "download".into(),
+            workers: 4,
+            ok: 29,
+            failed: 1,
+            bytes: 29 * 20 * 1024,
+            seconds: 0.8349,
+            failures: vec![],
+        };
+        assert_eq!(
+            s.line("process"),
+            "multiprocess-demo: 29/30 URLs, 580.0 KiB in 0.83 s, 4 processes, \
+             1 failed"
+        );
+        s.workers = 1;
+        s.workload = "hash".into();
+        assert_eq!(
+            s.line("thread"),
+            "multiprocess-demo: 29/30 tasks in 0.83 s, 1 thread, 1 failed"
+        );
+    }
 }
