@@ -42,6 +42,7 @@ fn refused_url() -> String {
     format!("http://127.0.0.1:{port}/pages/nobody-home")
 }
 
+/// One task per URL, like `asyncio.ensure_future` in the slide's loop.
 fn spawn_all(
     client: &reqwest::Client,
     urls: &[String],
@@ -81,7 +82,7 @@ async fn main() {
         let (url, result) = joined.expect("download returns, never panics");
         match result {
             Ok(len) => println!("   ok     {url}: {len} bytes"),
-            // `{:#}`-style detail: reqwest's error plus its causes.
+            // The error is a value in our hands: print it, count it, retry.
             Err(e) => println!("   failed {url}: {}", describe(&e)),
         }
     }
@@ -106,8 +107,9 @@ async fn main() {
     drop(tasks);
 }
 
-/// reqwest's top line plus the innermost cause, e.g.
-/// "error sending request ...: Connection refused (os error 111)".
+/// A short reason: the status, "timed out", or the innermost cause (e.g.
+/// "Connection refused (os error 111)"); reqwest's own top line only says
+/// "error sending request for url (...)".
 fn describe(err: &reqwest::Error) -> String {
     let mut cause: &dyn std::error::Error = err;
     while let Some(next) = cause.source() {
