@@ -43,9 +43,7 @@ impl Background {
     pub fn start(config: Config) -> std::io::Result<Background> {
         // Bind here, not on the server thread, so that a bind error is
         // returned to the caller and the port is known before we return.
-        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
-        // tokio's `from_std` expects a non-blocking socket.
-        listener.set_nonblocking(true)?;
+        let listener = crate::bind((Ipv4Addr::LOCALHOST, 0).into())?;
         let addr = listener.local_addr()?;
         // Two workers: enough to serve the demos' request rates while
         // leaving the machine's other cores to the client being measured.

@@ -6,6 +6,7 @@
 //! which scripts parse, and stops on Ctrl-C (or SIGTERM). All the work is in
 //! the library; this file only turns options into a `Config`.
 
+use std::net::ToSocketAddrs;
 use std::{
     io::Write, num::NonZeroUsize, path::PathBuf, process::ExitCode,
     time::Duration,
@@ -65,24 +66,30 @@ async fn main() -> ExitCode {
         dir: args.dir,
     };
 
-    let listener =
-        match tokio::net::TcpListener::bind((args.host.as_str(), args.port))
-            .await
-        {
-            Ok(listener) => listener,
-            Err(err) => {
-                let host = if args.host.contains(':') {
-                    format!("[{}]", args.host) // an IPv6 address
-                } else {
-                    args.host
-                };
-                eprintln!(
-                    "demo-server: cannot listen on {host}:{}: {err}",
-                    args.port
-                );
-                return ExitCode::from(CANNOT_START);
-            }
-        };
+    let bound = (args.host.as_str(), args.port)
+        .to_socket_addrs()
+        .and_then(|mut addrs| {
+            addrs.next().ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::NotFound, "no address")
+            })
+        })
+        .and_then(demo_server::bind)
+        .and_then(tokio::net::TcpListener::from_std);
+    let listener = match bound {
+        Ok(listener) => listener,
+        Err(err) => {
+            let host = if args.host.contains(':') {
+                format!("[{}]", args.host) // an IPv6 address
+            } else {
+                args.host
+            };
+            eprintln!(
+                "demo-server: cannot listen on {host}:{}: {err}",
+                args.port
+            );
+            return ExitCode::from(CANNOT_START);
+        }
+    };
     let addr = match listener.local_addr() {
         Ok(addr) => addr,
         Err(err) => {
