@@ -69,7 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     print!("{}", counts.summary("s01-stage-after-stage"));
     println!(
-        "download {} | save {} | count {} | total {:.2} s \
+        "download {} | save {} | count {} | total {:.3} s \
          ({} of {} books, {workers} download threads)",
         ms(downloaded_at),
         ms(saved_at - downloaded_at),

@@ -123,7 +123,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     print!("{}", counts.summary("s02-overlapped"));
     println!(
         "downloads and saves done at {} ms | counting done at {} ms | \
-         total {:.2} s ({} of {} books, {workers} download threads)",
+         total {:.3} s ({} of {} books, {workers} download threads)",
         stage1_done.as_millis(),
         timelines
             .iter()

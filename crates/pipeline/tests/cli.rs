@@ -252,7 +252,22 @@ fn json_keeps_stdout_one_object_and_moves_the_words_to_stderr() {
     assert_eq!(json["ok"], 3);
     assert_eq!(json["bytes"], 15_000);
     let texts: Vec<&[u8]> = books.iter().map(|b| b.body.as_slice()).collect();
-    assert_eq!(word_summary(&run.stderr), single_threaded_count(&texts));
+    let expected = single_threaded_count(&texts);
+    assert_eq!(word_summary(&run.stderr), expected);
+
+    // The same with the `download` subcommand written out.
+    let args = [
+        "download".into(),
+        "--json".into(),
+        "--urls".into(),
+        fx.url_file(&urls(&books)).display().to_string(),
+        "--out".into(),
+        fx.out().display().to_string(),
+    ];
+    let run = testkit::run(BIN, &args);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert_eq!(run.json()["ok"], 3);
+    assert_eq!(word_summary(&run.stderr), expected);
 }
 
 #[test]
