@@ -18,6 +18,7 @@ mod hyper_client;
 mod kernels;
 mod report;
 mod run;
+mod slots;
 mod urls;
 
 use std::process::ExitCode;
@@ -35,6 +36,7 @@ pub use hyper_client::{AsyncRuntime, HyperSession, MAX_REDIRECTS};
 pub use kernels::{Task, hash_me, sum_of_squares};
 pub use report::Summary;
 pub use run::{Done, HttpConfig, Record, Run, Workload};
+pub use slots::{Slot, Slots};
 pub use urls::{UrlList, filename_for_url, urls};
 
 /// How a demo describes itself to [`main`].

@@ -160,6 +160,13 @@ impl Run {
         self.started = Instant::now();
     }
 
+    /// When the run started. Spawned tasks must own what they use, so they
+    /// cannot borrow the `Run`; they take this `Instant` along instead and
+    /// hand their timings back to [`Run::record`].
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
     /// Time since the run started.
     pub fn elapsed(&self) -> Duration {
         self.started.elapsed()

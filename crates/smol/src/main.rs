@@ -18,19 +18,16 @@
 //! ```
 
 mod http;
-mod slots;
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use shared::{Demo, Done, Run, Task};
+use shared::{Demo, Done, Run, Slots, Task};
 use shared::{filename_for_url, write_to_file};
 use smol::unblock;
 
 use crate::http::{Session, Smol, get_url_content};
-use crate::slots::Slots;
 
 fn main() -> ExitCode {
     let demo = Demo {
@@ -58,7 +55,7 @@ fn download_all(run: &Run) {
     // A spawned task may outlive this function, so it must own what it
     // uses ('static): clone the Session (an Arc inside), the URL and the
     // folder into it, and send the result back here to be recorded.
-    let run_start = Instant::now() - run.elapsed();
+    let run_start = run.started();
     let mut tasks = FuturesUnordered::new();
     for (i, url) in run.urls.iter().enumerate() {
         let (session, slots) = (session.clone(), slots.clone());
@@ -105,7 +102,7 @@ async fn download_one(
 fn compute_all(run: &Run) {
     let smol = Smol::new();
     let slots = Slots::new(run.workers, run.tasks.len());
-    let run_start = Instant::now() - run.elapsed();
+    let run_start = run.started();
     let mut tasks = FuturesUnordered::new();
     for (i, task) in run.tasks.iter().enumerate() {
         let (slots, task) = (slots.clone(), task.clone());

@@ -1,16 +1,17 @@
-//! `--workers N` for tasks: a `tokio::sync::Semaphore` whose permits carry
-//! a number.
+//! `--workers N` for tasks: a semaphore whose permits carry a number.
 //!
 //! Python bounds `asyncio.gather` with `async with semaphore:`; Rust does
-//! the same with `semaphore.acquire().await`. The only addition here is a
-//! slot number (0..N) held with each permit, so the `--trace` rows show
-//! real lanes of concurrency: no two tasks on the same slot ever overlap.
-//! Part of tokio-demo; run `cargo run -p tokio-demo -- --workers 5 --trace
-//! trace.jsonl` and look at the `worker` column.
+//! the same with `semaphore.acquire().await`. This is `async_lock`'s
+//! semaphore, which needs no particular runtime, so tokio-demo,
+//! async-std-demo and smol-demo share it. The only addition is a slot
+//! number (0..N) held with each permit, so the `--trace` rows show real
+//! lanes of concurrency: no two tasks on the same slot ever overlap. Try
+//! `cargo run -p smol-demo -- --workers 5 --trace trace.jsonl` and look at
+//! the `worker` column.
 
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use async_lock::{Semaphore, SemaphoreGuardArc};
 
 /// At most `workers` of `items` at once. Clone it into each task.
 #[derive(Clone, Debug)]
@@ -52,12 +53,7 @@ impl Slots {
                 held: None,
             };
         };
-        // The semaphore queues waiters fairly (first come, first served),
-        // like asyncio.Semaphore.
-        let permit = Arc::clone(&limit.permits)
-            .acquire_owned()
-            .await
-            .expect("the semaphore is never closed");
+        let permit = limit.permits.acquire_arc().await;
         let id = limit
             .free
             .lock()
@@ -75,7 +71,7 @@ impl Slots {
 #[derive(Debug)]
 pub struct Slot {
     id: usize,
-    held: Option<(OwnedSemaphorePermit, Arc<Limit>)>,
+    held: Option<(SemaphoreGuardArc, Arc<Limit>)>,
 }
 
 impl Slot {
@@ -102,28 +98,29 @@ impl Drop for Slot {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn slots_are_numbered_and_given_back() {
-        let slots = Slots::new(2, 10);
-        let a = slots.take(0).await;
-        let b = slots.take(1).await;
-        assert_eq!((a.id(), b.id()), (0, 1));
-        // Both taken: a third must wait (polled once, it is not ready)...
-        tokio::select! {
-            biased;
-            _ = slots.take(2) => panic!("a third slot out of two"),
-            () = std::future::ready(()) => {}
-        }
-        // ...until one is given back, and then it gets that number.
-        drop(b);
-        assert_eq!(slots.take(2).await.id(), 1);
-        drop(a);
+    #[test]
+    fn slots_are_numbered_and_given_back() {
+        smol::block_on(async {
+            let slots = Slots::new(2, 10);
+            let a = slots.take(0).await;
+            let b = slots.take(1).await;
+            assert_eq!((a.id(), b.id()), (0, 1));
+            // Both taken: a third must wait (polled once, it is not
+            // ready)...
+            assert!(smol::future::poll_once(slots.take(2)).await.is_none());
+            // ...until one is given back, and then it gets that number.
+            drop(b);
+            assert_eq!(slots.take(2).await.id(), 1);
+            drop(a);
+        });
     }
 
-    #[tokio::test]
-    async fn unbounded_slots_are_the_index() {
-        let slots = Slots::new(5, 5);
-        let taken = [slots.take(3).await, slots.take(4).await];
-        assert_eq!(taken.map(|s| s.id()), [3, 4]);
+    #[test]
+    fn unbounded_slots_are_the_index() {
+        smol::block_on(async {
+            let slots = Slots::new(5, 5);
+            let taken = [slots.take(3).await, slots.take(4).await];
+            assert_eq!(taken.map(|s| s.id()), [3, 4]);
+        });
     }
 }
