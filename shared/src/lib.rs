@@ -18,6 +18,8 @@ mod hyper_client;
 mod kernels;
 mod report;
 mod run;
+#[cfg(feature = "blocking")]
+mod server_stats;
 mod slots;
 mod urls;
 
@@ -36,6 +38,8 @@ pub use hyper_client::{AsyncRuntime, HyperSession, MAX_REDIRECTS};
 pub use kernels::{Task, hash_me, sum_of_squares};
 pub use report::Summary;
 pub use run::{Done, HttpConfig, Record, Run, Workload};
+#[cfg(feature = "blocking")]
+pub use server_stats::ServerStats;
 pub use slots::{Slot, Slots};
 pub use urls::{UrlList, filename_for_url, urls};
 

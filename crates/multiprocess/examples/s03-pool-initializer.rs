@@ -5,7 +5,7 @@
 //! build one Session when it starts and keep it for every URL it gets.
 //! That is the talk's `initializer`: a function each worker process runs
 //! once, before its first task. With 3 processes the server now sees 3
-//! connections (plus the /stats call) instead of one per URL. `src/main.rs`
+//! connections instead of one per URL. `src/main.rs`
 //! does the same: `pool::serve(Session::new, ...)`.
 //!
 //! ```text
@@ -39,8 +39,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (file, workers) = args();
     let urls = shared::urls(&file)?.urls;
     shared::prepare_out_dir(Path::new("downloads"))?;
-    let base = server_base(urls.first().ok_or("no URL in the file")?);
-    ureq::post(format!("{base}/stats/reset")).send_empty()?;
+    let first = urls.first().ok_or("no URL in the file")?;
+    let server = shared::ServerStats::of(first).ok_or("not a URL")?;
+    server.reset()?;
     let exe = std::env::current_exe()?;
 
     let start = Instant::now();
@@ -71,7 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         urls.len(),
         start.elapsed()
     );
-    println!("{}", connections_seen(&base)?);
+    println!("connections opened: {}", server.connections()?);
     Ok(())
 }
 
@@ -147,24 +148,4 @@ fn args() -> (String, usize) {
     let file = args.next().unwrap_or_else(|| "urls.txt".into());
     let workers = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
     (file, workers)
-}
-
-/// `http://host:port` of a URL on the demo server.
-fn server_base(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..]
-        .find('/')
-        .map_or(url.len(), |i| i + after_scheme);
-    url[..end].to_owned()
-}
-
-/// What the demo server counted since the reset.
-fn connections_seen(base: &str) -> Result<String, ureq::Error> {
-    let stats = ureq::get(format!("{base}/stats"))
-        .call()?
-        .into_body()
-        .read_to_string()?;
-    Ok(format!(
-        "server counters (connections include this /stats call): {stats}"
-    ))
 }

@@ -13,11 +13,13 @@
 
 use std::time::Instant;
 
+use shared::ServerStats;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (file, repeat) = args();
     let list = shared::urls(&file)?;
-    let base = server_base(&list.urls[0]);
-    ureq::post(format!("{base}/stats/reset")).send_empty()?;
+    let server = ServerStats::of(&list.urls[0]).ok_or("not a URL")?;
+    server.reset()?;
 
     let start = Instant::now();
     for url in &list.urls {
@@ -31,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let requests = list.urls.len() * repeat;
     println!("{requests} requests in {elapsed:.2?}");
-    println!("{}", connections_seen(&base)?);
+    println!("connections opened: {}", server.connections()?);
     Ok(())
 }
 
@@ -41,26 +43,4 @@ fn args() -> (String, usize) {
     let file = args.next().unwrap_or_else(|| "urls.txt".into());
     let repeat = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
     (file, repeat)
-}
-
-/// `http://host:port` of a URL on the demo server.
-fn server_base(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..]
-        .find('/')
-        .map_or(url.len(), |i| i + after_scheme);
-    url[..end].to_owned()
-}
-
-/// What the demo server counted since the reset.
-fn connections_seen(base: &str) -> Result<String, ureq::Error> {
-    let stats = ureq::get(format!("{base}/stats"))
-        .call()?
-        .into_body()
-        .read_to_string()?;
-    // The GET /stats above opened one more connection; the server's JSON
-    // says e.g. {"requests":150,...,"connections":151,...}.
-    Ok(format!(
-        "server counters (connections include this /stats call): {stats}"
-    ))
 }

@@ -26,12 +26,13 @@
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use rayon::prelude::*;
+use shared::ServerStats;
 use ureq::Agent;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (file, workers) = args();
     let urls = shared::urls(&file)?.urls;
-    let base = server_base(&urls[0]);
+    let server = ServerStats::of(&urls[0]).ok_or("not a URL")?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .build()?;
@@ -45,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("init = a clone of one Agent", &|| shared_agent.clone()),
     ];
     for (name, init) in inits {
-        ureq::post(format!("{base}/stats/reset")).send_empty()?;
+        server.reset()?;
         let calls = AtomicUsize::new(0);
         let failed = pool.install(|| {
             urls.par_iter()
@@ -70,24 +71,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
              called {} times, {} connections",
             urls.len(),
             calls.into_inner(),
-            connections_since_reset(&base)?
+            server.connections()?
         );
     }
     Ok(())
-}
-
-/// TCP connections the server accepted since the last reset, not
-/// counting the one this `GET /stats` itself opens.
-fn connections_since_reset(
-    base: &str,
-) -> Result<u64, Box<dyn std::error::Error>> {
-    let stats = ureq::get(format!("{base}/stats"))
-        .call()?
-        .into_body()
-        .read_to_string()?;
-    let stats: serde_json::Value = serde_json::from_str(&stats)?;
-    let seen = stats["connections"].as_u64().ok_or("no count in /stats")?;
-    Ok(seen.saturating_sub(1))
 }
 
 /// The URL file and the thread count from the command line.
@@ -96,13 +83,4 @@ fn args() -> (String, usize) {
     let file = args.next().unwrap_or_else(|| "urls.txt".into());
     let workers = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
     (file, workers.max(1))
-}
-
-/// `http://host:port` of a URL on the demo server.
-fn server_base(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..]
-        .find('/')
-        .map_or(url.len(), |i| i + after_scheme);
-    url[..end].to_owned()
 }

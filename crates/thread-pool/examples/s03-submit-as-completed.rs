@@ -20,7 +20,8 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = std::env::args().nth(1).unwrap_or_else(|| "urls.txt".into());
-    let base = server_base(&shared::urls(&file)?.urls[0]);
+    let server = shared::ServerStats::of(&shared::urls(&file)?.urls[0]);
+    let base = server.ok_or("not a URL")?.base().to_owned();
     let urls: Vec<String> = [500, 100, 400, 200, 300]
         .iter()
         .map(|ms| format!("{base}/delay/{ms}"))
@@ -57,13 +58,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     println!("all done in {:.2?}", start.elapsed());
     Ok(())
-}
-
-/// `http://host:port` of a URL on the demo server.
-fn server_base(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..]
-        .find('/')
-        .map_or(url.len(), |i| i + after_scheme);
-    url[..end].to_owned()
 }

@@ -22,12 +22,13 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
+use shared::ServerStats;
 use ureq::Agent;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (file, workers, rounds) = args();
     let urls = shared::urls(&file)?.urls;
-    let base = server_base(&urls[0]);
+    let server = ServerStats::of(&urls[0]).ok_or("not a URL")?;
 
     let default = Agent::new_with_defaults();
     let sized: Agent = Agent::config_builder()
@@ -41,9 +42,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut new_connections = Vec::new();
         let mut elapsed = Duration::ZERO;
         for _ in 0..rounds {
-            ureq::post(format!("{base}/stats/reset")).send_empty()?;
+            server.reset()?;
             elapsed += download_all(&agent, &urls, workers);
-            new_connections.push(connections_since_reset(&base)?);
+            new_connections.push(server.connections()?);
         }
         println!(
             "{name}: {} URLs x {rounds} rounds on {workers} threads in \
@@ -52,23 +53,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
-}
-
-/// TCP connections the server accepted since the last reset, not
-/// counting the one this `GET /stats` itself opens (`ureq::get` uses a
-/// fresh agent; the reset's own connection came before the reset).
-fn connections_since_reset(
-    base: &str,
-) -> Result<u64, Box<dyn std::error::Error>> {
-    let stats = ureq::get(format!("{base}/stats"))
-        .call()?
-        .into_body()
-        .read_to_string()?;
-    let stats: serde_json::Value = serde_json::from_str(&stats)?;
-    let seen = stats["connections"]
-        .as_u64()
-        .ok_or("no connections in /stats")?;
-    Ok(seen.saturating_sub(1))
 }
 
 /// main.rs's queue of threads, on a plain `ureq::Agent`; bodies are read
@@ -108,13 +92,4 @@ fn args() -> (String, usize, usize) {
     };
     let workers = number(10).max(1);
     (file, workers, number(3))
-}
-
-/// `http://host:port` of a URL on the demo server.
-fn server_base(url: &str) -> String {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..]
-        .find('/')
-        .map_or(url.len(), |i| i + after_scheme);
-    url[..end].to_owned()
 }
