@@ -366,7 +366,7 @@ pub fn mentions(command: &str) -> Mentions {
                 }
             }
         }
-        _ if program.starts_with("scripts/") => {
+        _ if program.starts_with("scripts/") && checkable(program) => {
             m.files.push(program.to_owned());
         }
         _ => {}
@@ -506,6 +506,7 @@ mod tests {
 
         let m = mentions("scripts/diff --side seq tokio");
         assert_eq!(m.files, ["scripts/diff"]);
+        assert!(mentions("scripts/... --help").files.is_empty());
     }
 
     #[test]
