@@ -34,10 +34,14 @@ pub fn comparison(
     let root = SVGBackend::new(&path, (760, height)).into_drawing_area();
     root.fill(&WHITE).map_err(err)?;
     let slowest = rows.iter().map(|r| r.median).fold(0.0_f64, f64::max);
+    // plotters counts segments from the bottom; list the rows top-down,
+    // seq first, as in the table.
     let labels: Vec<String> = rows
         .iter()
+        .rev()
         .map(|r| format!("{} x{}", r.approach, r.workers))
         .collect();
+    let lane = |i: usize| rows.len() - 1 - i;
     let mut chart = ChartBuilder::on(&root)
         .caption(
             format!(
@@ -74,8 +78,8 @@ pub fn comparison(
         .draw_series(rows.iter().enumerate().map(|(i, r)| {
             let mut bar = Rectangle::new(
                 [
-                    (0.0, SegmentValue::Exact(i)),
-                    (r.median, SegmentValue::Exact(i + 1)),
+                    (0.0, SegmentValue::Exact(lane(i))),
+                    (r.median, SegmentValue::Exact(lane(i) + 1)),
                 ],
                 colour.filled(),
             );
@@ -87,7 +91,7 @@ pub fn comparison(
         .draw_series(rows.iter().enumerate().map(|(i, r)| {
             Text::new(
                 format!("{:.3} s", r.median),
-                (r.median + slowest * 0.01, SegmentValue::CenterOf(i)),
+                (r.median + slowest * 0.01, SegmentValue::CenterOf(lane(i))),
                 ("sans-serif", 13),
             )
         }))
