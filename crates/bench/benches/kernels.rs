@@ -10,7 +10,8 @@
 //! Workloads: 8 x `hash_me(seed, 20,000)` (talk 02's job, 20 x 500,000 in
 //! the demos) and 8 x `sum_of_squares(200,000 + x)` (talk 04's job, 20 x
 //! 5,000,000 in the demos), each run sequentially, on 2 threads, on a
-//! 2-thread rayon pool and in 2 worker processes (copies of this binary).
+//! 2-thread rayon pool (started per job, as thread-pool-demo does, and
+//! already running) and in 2 worker processes (copies of this binary).
 //! Every approach's answers are checked against the sequential ones before
 //! anything is timed; `cargo test --benches` runs that check and each
 //! benchmark once.
@@ -57,6 +58,8 @@ fn check(exe: &Path, tasks: &[Task]) {
     let expected = kernels::sequential(tasks);
     assert_eq!(kernels::threads(tasks, WORKERS), expected);
     assert_eq!(kernels::rayon(tasks, WORKERS), expected);
+    let pool = kernels::rayon_pool(WORKERS);
+    assert_eq!(kernels::rayon_on(&pool, tasks), expected);
     let from_processes = kernels::processes(exe, tasks, WORKERS)
         .expect("this binary can start copies of itself");
     assert_eq!(from_processes, expected);
@@ -79,6 +82,12 @@ fn approaches(c: &mut Criterion, name: &str, tasks: &[Task], exe: &Path) {
     });
     group.bench_function("rayon-2", |b| {
         b.iter(|| kernels::rayon(black_box(tasks), WORKERS));
+    });
+    // The same without the pool's start-up: a program that keeps its pool
+    // pays that once, not per job.
+    let pool = kernels::rayon_pool(WORKERS);
+    group.bench_function("rayon-2-pool-reused", |b| {
+        b.iter(|| kernels::rayon_on(&pool, black_box(tasks)));
     });
     group.bench_function("processes-2", |b| {
         b.iter(|| {

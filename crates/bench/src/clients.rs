@@ -2,7 +2,8 @@
 //! blocking call `get(url) -> body` so that criterion can time a request.
 //!
 //! - ureq: `shared::Session` and `shared::get_url_content`, used as they
-//!   are (seq, threads, thread pool, processes).
+//!   are (seq, threads, thread pool, processes); and, to show what its
+//!   timeouts cost, a bare agent without any ([`ureq_without_timeouts`]).
 //! - reqwest on tokio: a `reqwest::Client` built as tokio-demo's
 //!   `http.rs` builds it, on a current-thread or a multi-thread runtime.
 //! - `shared::HyperSession` on async-std and on smol. Their runtime
@@ -30,6 +31,38 @@ pub fn config() -> HttpConfig {
         max_bytes: 64 << 20,
         pool_size: 1,
     }
+}
+
+/// A ureq agent like `shared::Session`'s (same pool sizes), but with no
+/// timeouts at all.
+///
+/// Not for real use (a silent server would hang it forever): it is here
+/// to measure one thing. With any whole-request timeout set, ureq 3.5
+/// resolves the host name on a new thread for every request, so that it
+/// can give up on a slow DNS lookup; it does so even for an IP address
+/// and even when a pooled connection is then reused. Without timeouts it
+/// resolves on the calling thread.
+pub fn ureq_without_timeouts(config: &HttpConfig) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .max_idle_connections_per_host(config.pool_size)
+        .max_idle_connections(config.pool_size.max(10))
+        .build()
+        .into()
+}
+
+/// One GET on a bare ureq agent, body read to the end (so the connection
+/// goes back to the pool), as `shared::get_url_content` does it.
+pub fn ureq_get(
+    agent: &ureq::Agent,
+    url: &str,
+) -> Result<Vec<u8>, ureq::Error> {
+    agent
+        .get(url)
+        .call()?
+        .body_mut()
+        .with_config()
+        .limit(config().max_bytes)
+        .read_to_vec()
 }
 
 /// reqwest on a tokio runtime of its own: tokio-demo's client, with
@@ -263,6 +296,11 @@ mod tests {
             get_url_content(&session, url).map_err(|e| e.to_string())
         });
         assert_eq!(fresh, 3, "a new agent cannot reuse a connection");
+        let bare = ureq_without_timeouts(&config());
+        let reused = connections_for(|url| {
+            ureq_get(&bare, url).map_err(|e| e.to_string())
+        });
+        assert_eq!(reused, 1);
     }
 
     #[test]

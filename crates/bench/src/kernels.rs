@@ -61,11 +61,22 @@ pub fn threads(tasks: &[Task], workers: usize) -> Vec<String> {
 /// every call as the demo builds it on every run, and `par_iter` over the
 /// tasks (the slide's `executor.map`).
 pub fn rayon(tasks: &[Task], workers: usize) -> Vec<String> {
+    rayon_on(&rayon_pool(workers), tasks)
+}
+
+/// A rayon pool of exactly `workers` threads (not rayon's global pool,
+/// whose size the program cannot choose after first use).
+pub fn rayon_pool(workers: usize) -> rayon::ThreadPool {
     rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .build()
         .unwrap_or_else(|e| panic!("cannot start {workers} threads: {e}"))
-        .install(|| tasks.par_iter().map(Task::compute).collect())
+}
+
+/// `par_iter` over the tasks on a pool that is already running: what
+/// [`rayon`] costs without starting the pool.
+pub fn rayon_on(pool: &rayon::ThreadPool, tasks: &[Task]) -> Vec<String> {
+    pool.install(|| tasks.par_iter().map(Task::compute).collect())
 }
 
 /// multiprocess-demo's idea: `workers` copies of the executable `exe` run
@@ -204,6 +215,8 @@ mod tests {
         for workers in [1, 2, 3, 16] {
             assert_eq!(threads(&tasks, workers), expected, "{workers}");
             assert_eq!(rayon(&tasks, workers), expected, "{workers}");
+            let pool = rayon_pool(workers);
+            assert_eq!(rayon_on(&pool, &tasks), expected, "{workers}");
         }
         assert!(threads(&[], 2).is_empty());
     }
