@@ -1,11 +1,16 @@
 //! `get_url_content(session, url)`: the talk's blocking download, on ureq.
 //!
 //! Only built with the `blocking` feature (seq, threads, thread pool,
-//! processes). The async demos bring their own client.
+//! processes). The async demos bring their own client. https goes through
+//! ureq's rustls support (*ring*, Mozilla's roots compiled in; see `tls.rs`
+//! for `SSL_CERT_FILE`).
 
 use std::io;
 
-use crate::{Error, HttpConfig};
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+
+use crate::tls::Roots;
+use crate::{Error, HttpConfig, USER_AGENT};
 
 /// The talk's `requests.Session` in Rust: one `ureq::Agent` (a pool of
 /// keep-alive connections) plus the run's limits.
@@ -17,6 +22,9 @@ use crate::{Error, HttpConfig};
 pub struct Session {
     agent: ureq::Agent,
     config: HttpConfig,
+    /// Whom https connections trust; kept to explain a broken
+    /// `SSL_CERT_FILE` when a handshake fails.
+    roots: Roots,
 }
 
 impl Session {
@@ -26,16 +34,36 @@ impl Session {
     /// worker forever; and it keeps only 3 idle connections per host, so
     /// more than 3 workers would keep reconnecting. Both are set here.
     pub fn new(config: &HttpConfig) -> Session {
+        Session::with_roots(config, Roots::from_env())
+    }
+
+    /// [`Session::new`] trusting `roots` for https (tests pass their own
+    /// certificate here instead of setting `SSL_CERT_FILE`).
+    pub(crate) fn with_roots(config: &HttpConfig, roots: Roots) -> Session {
+        let trusted = match &roots {
+            Roots::Bundled => RootCerts::WebPki,
+            Roots::Only(certs) => RootCerts::new_with_certs(
+                &certs
+                    .iter()
+                    .map(|der| Certificate::from_der(der).to_owned())
+                    .collect::<Vec<_>>(),
+            ),
+            // Trust nothing: the handshake fails, and `error` says why.
+            Roots::Broken(_) => RootCerts::new_with_certs(&[]),
+        };
         let agent = ureq::Agent::config_builder()
             .timeout_connect(Some(config.connect_timeout))
             .timeout_global(Some(config.timeout))
             .max_idle_connections_per_host(config.pool_size)
             .max_idle_connections(config.pool_size.max(10))
+            .tls_config(TlsConfig::builder().root_certs(trusted).build())
+            .user_agent(USER_AGENT)
             .build()
             .into();
         Session {
             agent,
             config: config.clone(),
+            roots,
         }
     }
 
@@ -51,9 +79,13 @@ impl Session {
                 limit: self.config.max_bytes,
             },
             ureq::Error::TooManyRedirects => Error::TooManyRedirects,
-            ureq::Error::Io(e) => match e.kind() {
-                io::ErrorKind::ConnectionRefused => Error::refused(url),
-                io::ErrorKind::TimedOut => Error::Timeout {
+            ureq::Error::Rustls(e) => self.tls_error(&e),
+            // A failed handshake reaches us as an I/O error with rustls'
+            // error inside.
+            ureq::Error::Io(e) => match (rustls_error(&e), e.kind()) {
+                (Some(tls), _) => self.tls_error(tls),
+                (None, io::ErrorKind::ConnectionRefused) => Error::refused(url),
+                (None, io::ErrorKind::TimedOut) => Error::Timeout {
                     secs: self.config.timeout.as_secs_f64(),
                 },
                 // std's resolver reports "failed to lookup address
@@ -66,6 +98,21 @@ impl Session {
             other => Error::Http(other.to_string()),
         }
     }
+
+    /// A failed TLS handshake, in rustls' own words ("invalid peer
+    /// certificate: UnknownIssuer", as the other clients print it), or
+    /// why `SSL_CERT_FILE` could not be used.
+    fn tls_error(&self, err: &rustls::Error) -> Error {
+        match self.roots.problem() {
+            Some(why) => Error::Http(why.to_owned()),
+            None => Error::Http(err.to_string()),
+        }
+    }
+}
+
+/// The rustls error inside an I/O error, if that is what it carries.
+fn rustls_error(err: &io::Error) -> Option<&rustls::Error> {
+    err.get_ref()?.downcast_ref()
 }
 
 /// Downloads `url` and returns its body.
@@ -95,6 +142,8 @@ pub fn get_url_content(session: &Session, url: &str) -> Result<Vec<u8>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tls::test_server::{BODY, TlsServer};
+    use std::sync::Arc;
     use std::time::Duration;
 
     fn session() -> Session {
@@ -130,5 +179,56 @@ mod tests {
         }
         let ok = get_url_content(&session(), &server.url("/bytes/1024"));
         assert_eq!(ok.unwrap(), demo_server::bytes_body(1024));
+    }
+
+    #[test]
+    fn https_from_a_trusted_server_reuses_one_connection() {
+        let server = TlsServer::start(1);
+        let roots = Roots::Only(Arc::new([server.cert.clone()]));
+        let session = Session::with_roots(&session().config, roots);
+        for path in ["/a", "/b"] {
+            let body = get_url_content(&session, &server.url(path));
+            assert_eq!(body.unwrap(), BODY);
+        }
+        drop(session);
+        // Both requests on the one connection the server accepts.
+        assert_eq!(server.join(), 2);
+    }
+
+    #[test]
+    fn https_checks_the_certificate() {
+        // The bundled Mozilla roots do not vouch for a self-signed test
+        // certificate: the handshake must fail, and say so.
+        let server = TlsServer::start(1);
+        let err = get_url_content(&session(), &server.url("/x")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid peer certificate: UnknownIssuer",
+            "{err:?}"
+        );
+        assert_eq!(server.join(), 0);
+    }
+
+    #[test]
+    fn a_broken_ssl_cert_file_is_named_in_the_error() {
+        let server = TlsServer::start(1);
+        let roots = Roots::Broken("SSL_CERT_FILE=/nowhere: not found".into());
+        let session = Session::with_roots(&session().config, roots);
+        let err = get_url_content(&session, &server.url("/x")).unwrap_err();
+        assert_eq!(err.to_string(), "SSL_CERT_FILE=/nowhere: not found");
+        assert_eq!(server.join(), 0);
+    }
+
+    #[test]
+    fn https_to_a_closed_port_is_refused() {
+        let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = free.local_addr().unwrap().port();
+        drop(free);
+        let url = format!("https://127.0.0.1:{port}/x");
+        let err = get_url_content(&session(), &url).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("connection refused by 127.0.0.1:{port}")
+        );
     }
 }

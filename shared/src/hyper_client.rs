@@ -12,8 +12,10 @@
 //! At this level hyper does only HTTP/1 framing, so this file does what a
 //! full client does for you: DNS and connect, the `Host` header and a
 //! path-only request URI, driving each connection on a task, redirects,
-//! timeouts, the body size limit, and the pool. Plain `http://` only: no
-//! TLS, and an `https://` URL fails with a clear message.
+//! timeouts, the body size limit, and the pool. `https://` URLs get a TLS
+//! layer between the socket and hyper: rustls with *ring*
+//! (`futures-rustls`, which works on any futures-io socket), trusting
+//! Mozilla's roots compiled in, or `SSL_CERT_FILE` (see `tls.rs`).
 //!
 //! What differs between runtimes (spawning, sockets, timers, DNS) is the
 //! [`AsyncRuntime`] trait; each demo implements it in a few lines.
@@ -23,20 +25,23 @@ use std::error::Error as _;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_lite::future;
 use futures_lite::io::{AsyncRead, AsyncWrite};
+use futures_rustls::TlsConnector;
+use futures_rustls::rustls::pki_types::ServerName;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Incoming;
 use hyper::client::conn::http1::{self, SendRequest};
-use hyper::header::{CONTENT_LENGTH, HOST, LOCATION};
+use hyper::header::{CONTENT_LENGTH, HOST, LOCATION, USER_AGENT};
 use hyper::{Request, Response};
 use smol_hyper::rt::FuturesIo;
 use url::{Host, Position, Url};
 
+use crate::tls::Roots;
 use crate::{Error, HttpConfig};
 
 /// Redirects followed before giving up with [`Error::TooManyRedirects`]
@@ -79,9 +84,21 @@ pub trait AsyncRuntime: Send + Sync + 'static {
 /// connection itself is driven by a task spawned when it was opened.
 type Sender = SendRequest<Empty<Bytes>>;
 
-/// Where a connection goes: `(host, port)`. Only connections to the same
-/// origin can be reused.
-type Origin = (String, u16);
+/// Where a connection goes. Only connections to the same origin can be
+/// reused (and `http://host:443` is not `https://host`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Origin {
+    tls: bool,
+    host: String,
+    port: u16,
+}
+
+/// Either socket hyper can talk over: plain TCP, or TLS on top of it.
+/// hyper needs only "something to read and write", so a boxed trait object
+/// lets both share one connection type (and one pool).
+trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 
 /// A connection in use, and where it goes back when its body is read.
 struct Conn {
@@ -96,6 +113,9 @@ struct Conn {
 pub struct HyperSession<R> {
     runtime: R,
     config: HttpConfig,
+    /// Starts TLS on a socket for `https://` URLs; `Err` says why there
+    /// is no trust to start it with (an unusable `SSL_CERT_FILE`).
+    tls: Result<TlsConnector, Arc<str>>,
     /// Idle connections per origin. A std `Mutex`, not an async one: it is
     /// held for a push or a pop, never across an `.await`.
     idle: Mutex<HashMap<Origin, Vec<Sender>>>,
@@ -128,9 +148,20 @@ impl<R> HyperSession<R> {
 impl<R: AsyncRuntime> HyperSession<R> {
     /// A session with the run's timeouts, body limit and pool size.
     pub fn new(runtime: R, config: &HttpConfig) -> HyperSession<R> {
+        HyperSession::with_roots(runtime, config, &Roots::from_env())
+    }
+
+    /// [`HyperSession::new`] trusting `roots` for https (tests pass their
+    /// own certificate here instead of setting `SSL_CERT_FILE`).
+    pub(crate) fn with_roots(
+        runtime: R,
+        config: &HttpConfig,
+        roots: &Roots,
+    ) -> HyperSession<R> {
         HyperSession {
             runtime,
             config: config.clone(),
+            tls: roots.client_config().map(TlsConnector::from),
             idle: Mutex::new(HashMap::new()),
         }
     }
@@ -225,8 +256,8 @@ impl<R: AsyncRuntime> HyperSession<R> {
         Ok((response, Conn { sender, origin }))
     }
 
-    /// Opens a connection (DNS, TCP, hyper handshake) within
-    /// `connect_timeout`, and spawns the task that drives it.
+    /// Opens a connection (DNS, TCP, TLS for https, hyper handshake)
+    /// within `connect_timeout`, and spawns the task that drives it.
     async fn connect(
         &self,
         url: &str,
@@ -238,9 +269,8 @@ impl<R: AsyncRuntime> HyperSession<R> {
             self.runtime.sleep(self.config.connect_timeout).await;
             Err(Error::Timeout { secs })
         };
-        let tcp =
-            future::or(self.open_tcp(url, target, origin.1), deadline).await?;
-        let (sender, connection) = http1::handshake(FuturesIo::new(tcp))
+        let io = future::or(self.open(url, target, origin), deadline).await?;
+        let (sender, connection) = http1::handshake(FuturesIo::new(io))
             .await
             .map_err(hyper_error)?;
         // hyper's `Connection` is the future that actually reads and writes
@@ -251,6 +281,48 @@ impl<R: AsyncRuntime> HyperSession<R> {
             let _ = connection.await;
         });
         Ok(sender)
+    }
+
+    /// The socket for `origin`: TCP, with TLS on top for https.
+    async fn open(
+        &self,
+        url: &str,
+        target: &Url,
+        origin: &Origin,
+    ) -> Result<Box<dyn Io>, Error> {
+        if !origin.tls {
+            return Ok(Box::new(
+                self.open_tcp(url, target, origin.port).await?,
+            ));
+        }
+        let tls = self
+            .tls
+            .as_ref()
+            .map_err(|why| Error::Http(why.to_string()))?;
+        // The name the certificate must carry (and the SNI sent to pick
+        // it): the URL's host, a name or an IP address.
+        let name = match target.host() {
+            Some(Host::Domain(name)) => {
+                ServerName::try_from(name.to_owned())
+                    .map_err(|e| Error::Http(format!("{url}: {e}")))?
+            }
+            Some(Host::Ipv4(ip)) => {
+                ServerName::from(std::net::IpAddr::from(ip))
+            }
+            Some(Host::Ipv6(ip)) => {
+                ServerName::from(std::net::IpAddr::from(ip))
+            }
+            None => return Err(Error::dns(url)),
+        };
+        let tcp = self.open_tcp(url, target, origin.port).await?;
+        // A certificate rustls rejects arrives as an I/O error whose text
+        // is rustls' own ("invalid peer certificate: UnknownIssuer"), the
+        // same words the ureq and reqwest demos print.
+        let stream = tls
+            .connect(name, tcp)
+            .await
+            .map_err(|e| Error::Http(e.to_string()))?;
+        Ok(Box::new(stream))
     }
 
     /// DNS, then TCP to each address in turn (e.g. `localhost` is `::1`
@@ -348,40 +420,41 @@ impl<R: AsyncRuntime> HyperSession<R> {
     }
 }
 
-/// `(host, port)` of a plain-HTTP URL; `https` is refused here, clearly.
+/// Scheme, host and port of an http or https URL.
 fn origin(url: &str, target: &Url) -> Result<Origin, Error> {
-    match target.scheme() {
-        "http" => {}
-        "https" => {
-            return Err(Error::Http(format!(
-                "{target}: https is not supported by this plain-HTTP client \
-                 (no TLS); use an http:// URL, or tokio-demo"
-            )));
-        }
+    let tls = match target.scheme() {
+        "http" => false,
+        "https" => true,
         other => {
             return Err(Error::Http(format!(
                 "{url}: unsupported scheme {other:?}"
             )));
         }
-    }
+    };
     let host = target.host_str().ok_or_else(|| Error::dns(url))?;
+    // Both schemes have a known default port (80, 443).
     let port = target.port_or_known_default().unwrap_or(80);
-    Ok((host.to_owned(), port))
+    Ok(Origin {
+        tls,
+        host: host.to_owned(),
+        port,
+    })
 }
 
-/// `GET /path?query` with a `Host` header: at this level hyper sends the
-/// URI exactly as given and adds no headers of its own.
+/// `GET /path?query` with `Host` and `User-Agent` headers: at this level
+/// hyper sends the URI exactly as given and adds no headers of its own.
 fn request(
     target: &Url,
     origin: &Origin,
 ) -> Result<Request<Empty<Bytes>>, Error> {
     let path = &target[Position::BeforePath..Position::AfterQuery];
     let host = match target.port() {
-        Some(port) => format!("{}:{port}", origin.0),
-        None => origin.0.clone(),
+        Some(port) => format!("{}:{port}", origin.host),
+        None => origin.host.clone(),
     };
     Request::get(path)
         .header(HOST, host)
+        .header(USER_AGENT, crate::USER_AGENT)
         .body(Empty::new())
         .map_err(|e| Error::Http(format!("cannot build request: {e}")))
 }
@@ -412,6 +485,7 @@ mod tests {
     use demo_server::{Background, Config, DEFAULT_PAGE_SIZE, page_body};
 
     use super::*;
+    use crate::tls::test_server::{BODY, TlsServer};
 
     /// The smallest runtime glue: smol's global executor and its socket.
     struct Smol;
@@ -548,7 +622,7 @@ mod tests {
     }
 
     #[test]
-    fn status_refused_timeout_https_and_dns_use_the_shared_wording() {
+    fn status_refused_timeout_and_dns_use_the_shared_wording() {
         let server = Background::start(Config::instant()).unwrap();
         let session = session(HttpConfig {
             timeout: Duration::from_millis(300),
@@ -571,9 +645,12 @@ mod tests {
             format!("connection refused by 127.0.0.1:{port}")
         );
         assert!(err.is_local_refusal());
-
-        let err = get(&session, "https://127.0.0.1:1/x").unwrap_err();
-        assert!(err.to_string().contains("https is not supported"), "{err}");
+        // https gets as far as connecting, too.
+        let err = get(&session, &refused.replace("http:", "https:"));
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            format!("connection refused by 127.0.0.1:{port}")
+        );
 
         // .invalid never resolves (RFC 6761).
         let err = get(&session, "http://no-such-host.invalid/").unwrap_err();
@@ -644,6 +721,12 @@ mod tests {
             "{}",
             heads[0]
         );
+        let user_agent = format!("user-agent: {}\r\n", crate::USER_AGENT);
+        assert!(
+            heads[0].to_ascii_lowercase().contains(&user_agent),
+            "{}",
+            heads[0]
+        );
     }
 
     #[test]
@@ -681,5 +764,65 @@ mod tests {
         drop(session);
         // Three request heads: one answered, one hung up on, one resent.
         assert_eq!(server.join().unwrap().len(), 3);
+    }
+
+    /// A session that trusts the test server's certificate.
+    fn trusting(server: &TlsServer) -> HyperSession<Smol> {
+        let roots = Roots::Only(Arc::new([server.cert.clone()]));
+        HyperSession::with_roots(Smol, &config(), &roots)
+    }
+
+    #[test]
+    fn https_from_a_trusted_server_reuses_one_connection() {
+        let server = TlsServer::start(1);
+        let session = trusting(&server);
+        for path in ["/a", "/b"] {
+            assert_eq!(get(&session, &server.url(path)).unwrap(), BODY);
+        }
+        assert_eq!(session.idle_connections(), 1);
+        drop(session);
+        // Both requests on the one connection the server accepts.
+        assert_eq!(server.join(), 2);
+    }
+
+    #[test]
+    fn https_checks_the_certificate() {
+        // The bundled Mozilla roots do not vouch for a self-signed test
+        // certificate: the handshake must fail, in rustls' words.
+        let server = TlsServer::start(1);
+        let err = get(&session(config()), &server.url("/x")).unwrap_err();
+        assert_eq!(err.to_string(), "invalid peer certificate: UnknownIssuer");
+        assert_eq!(server.join(), 0);
+    }
+
+    #[test]
+    fn a_broken_ssl_cert_file_fails_https_but_not_http() {
+        let roots = Roots::Broken("SSL_CERT_FILE=/nowhere: not found".into());
+        let session = HyperSession::with_roots(Smol, &config(), &roots);
+        let err = get(&session, "https://127.0.0.1:1/x").unwrap_err();
+        assert_eq!(err.to_string(), "SSL_CERT_FILE=/nowhere: not found");
+        let server = Background::start(Config::instant()).unwrap();
+        let body = get(&session, &server.url("/pages/plain?size=10"));
+        assert_eq!(body.unwrap(), page_body("plain", 10));
+    }
+
+    #[test]
+    fn a_redirect_from_http_to_https_is_followed() {
+        // What http://www.bbc.co.uk/ does: the plain-HTTP site sends every
+        // visitor to its https twin, on another connection.
+        let tls = TlsServer::start(1);
+        let redirect = format!(
+            "HTTP/1.1 301 Moved Permanently\r\nlocation: {}\r\n\
+             content-length: 0\r\n\r\n",
+            tls.url("/secure")
+        );
+        let redirect: &'static [u8] = redirect.leak().as_bytes();
+        let (base, plain) = raw_server(vec![vec![Some(redirect)]]);
+        let session = trusting(&tls);
+        let body = get(&session, &format!("{base}/start")).unwrap();
+        assert_eq!(body, BODY);
+        drop(session);
+        assert_eq!(plain.join().unwrap().len(), 1);
+        assert_eq!(tls.join(), 1);
     }
 }

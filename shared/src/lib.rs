@@ -21,6 +21,8 @@ mod run;
 #[cfg(feature = "blocking")]
 mod server_stats;
 mod slots;
+#[cfg(any(feature = "blocking", feature = "hyper-client"))]
+mod tls;
 mod urls;
 
 use std::process::ExitCode;
@@ -42,6 +44,12 @@ pub use run::{Done, HttpConfig, Record, Run, Workload};
 pub use server_stats::ServerStats;
 pub use slots::{Slot, Slots};
 pub use urls::{UrlList, filename_for_url, urls};
+
+/// The `User-Agent` every demo's client sends, so a real site (see
+/// `urls-internet.txt`) can tell who is asking, as it could for the
+/// talks' `requests` and `aiohttp`.
+pub const USER_AGENT: &str =
+    concat!("concurrency-shootout/", env!("CARGO_PKG_VERSION"));
 
 /// How a demo describes itself to [`main`].
 #[derive(Clone, Copy, Debug)]
