@@ -52,6 +52,11 @@ const CANNOT_START: u8 = 2;
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    // One file descriptor per connection: 10,000 clients at once need
+    // more than the usual soft limit of 1,024, so lift it to the hard one
+    // (a no-op where it is already high enough; if that fails the server
+    // still runs, and axum retries an accept that hit the limit).
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
     if let Some(dir) = &args.dir
         && !dir.is_dir()
     {

@@ -16,16 +16,17 @@ use std::sync::{Arc, Mutex};
 
 use axum::{
     Json, Router,
-    body::Bytes,
+    body::{Body, Bytes},
     extract::{Path, Query, Request, State},
     http::{
         StatusCode,
-        header::{CONTENT_TYPE, LOCATION},
+        header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION},
     },
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
+use futures::StreamExt;
 use serde::Deserialize;
 use tokio::sync::Semaphore;
 use tower_http::services::ServeDir;
@@ -77,6 +78,7 @@ pub fn router(config: Config, counters: Arc<Counters>) -> Router {
         .route("/books/{name}", get(book))
         .route("/status/{code}", get(status))
         .route("/bytes/{n}", get(bytes))
+        .route("/truncated/{n}", get(truncated))
         .route("/redirect/{n}", get(redirect))
         .route("/redirect-loop", get(redirect_loop));
     if let Some(dir) = dir {
@@ -248,6 +250,32 @@ async fn bytes(Path(n): Path<usize>) -> Response {
     }
     // `Vec<u8>` answers `application/octet-stream`.
     bytes_body(n).into_response()
+}
+
+/// `/truncated/{n}`: promises `n` bytes (`Content-Length: n`), sends the
+/// first half of `/bytes/{n}`, then hangs up: a download cut short, which a
+/// client must report as failed instead of saving half a file.
+///
+/// The body is a stream whose second item is an error: hyper cannot finish
+/// a response it promised `n` bytes for, so it closes the connection.
+async fn truncated(Path(n): Path<usize>) -> Response {
+    if n > MAX_BODY_SIZE {
+        return bad_request(format!("{n} bytes is over {MAX_BODY_SIZE}"));
+    }
+    let mut half = bytes_body(n);
+    half.truncate(n / 2);
+    let first = futures::stream::once(async { Ok(Bytes::from(half)) });
+    let then_fail = futures::stream::once(async {
+        // Pause first: hyper sends what it has when the body is not
+        // ready, so the head and the first half leave before the error.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        Err(std::io::Error::other("cut short on purpose (/truncated/)"))
+    });
+    (
+        [(CONTENT_LENGTH, n.to_string())],
+        Body::from_stream(first.chain(then_fail)),
+    )
+        .into_response()
 }
 
 /// `/redirect/{n}`: 302 to `/redirect/{n-1}`; the last hop lands on
