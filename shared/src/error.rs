@@ -53,6 +53,10 @@ pub enum Error {
     /// Redirects went round in circles (or there were too many).
     #[error("too many redirects")]
     TooManyRedirects,
+    /// The connection closed, or was reset, before the whole body arrived.
+    /// Nothing is saved: half a file would look like a whole one.
+    #[error("body cut short: the connection closed mid-body")]
+    CutShort,
     /// Any other transport problem (reset mid-body, protocol error, ...).
     #[error("{0}")]
     Http(String),
@@ -95,6 +99,22 @@ impl Error {
             Err(_) => url.to_owned(),
         };
         Error::Refused { addr }
+    }
+
+    /// How an I/O error *while the body is being read* reads: a connection
+    /// closed early (EOF before `Content-Length`) or reset is
+    /// [`Error::CutShort`], whichever client saw it (ureq says "Peer
+    /// disconnected", hyper "end of file before message length reached",
+    /// the OS "Connection reset by peer"); anything else keeps its words.
+    /// Timeouts are the caller's to map first: only it knows the limit.
+    pub fn mid_body(error: &io::Error) -> Error {
+        match error.kind() {
+            io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe => Error::CutShort,
+            _ => Error::Http(error.to_string()),
+        }
     }
 
     /// True for a refused connection to this machine: the demo server is

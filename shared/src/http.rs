@@ -123,9 +123,14 @@ fn rustls_error(err: &io::Error) -> Option<&rustls::Error> {
 /// in the pool for the next request. Bodies above `--max-bytes` fail with
 /// [`Error::TooLarge`] (ureq's own default would stop at 10 MiB).
 pub fn get_url_content(session: &Session, url: &str) -> Result<Vec<u8>, Error> {
+    // ureq sends the path as written; reqwest and hyper parse the URL
+    // first (WHATWG rules: `/a/b/../../x` is `/x`, `HTTP:` is `http:`).
+    // Parse it here too, so one line of urls.txt is one request everywhere.
+    let target =
+        url::Url::parse(url).map_or_else(|_| url.to_owned(), String::from);
     let mut response = session
         .agent
-        .get(url)
+        .get(&target)
         .call()
         .map_err(|e| session.error(url, e))?;
     response
@@ -136,7 +141,14 @@ pub fn get_url_content(session: &Session, url: &str) -> Result<Vec<u8>, Error> {
         // --max-bytes is fine, one byte over is TooLarge.
         .limit(session.config.max_bytes.saturating_add(1))
         .read_to_vec()
-        .map_err(|e| session.error(url, e))
+        .map_err(|e| match e {
+            // Closed or reset mid-body: the wording every demo shares.
+            ureq::Error::Io(io) => match Error::mid_body(&io) {
+                Error::CutShort => Error::CutShort,
+                _ => session.error(url, ureq::Error::Io(io)),
+            },
+            e => session.error(url, e),
+        })
 }
 
 #[cfg(test)]

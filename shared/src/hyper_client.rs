@@ -389,7 +389,7 @@ impl<R: AsyncRuntime> HyperSession<R> {
         let mut content = Vec::with_capacity(capacity as usize);
         let mut body = response.into_body();
         while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(hyper_error)?;
+            let frame = frame.map_err(body_error)?;
             if let Ok(data) = frame.into_data() {
                 if (content.len() + data.len()) as u64 > limit {
                     return Err(too_large);
@@ -457,6 +457,20 @@ fn request(
         .header(USER_AGENT, crate::USER_AGENT)
         .body(Empty::new())
         .map_err(|e| Error::Http(format!("cannot build request: {e}")))
+}
+
+/// A failure while the body streams in: a connection closed or reset
+/// mid-body is [`Error::CutShort`], the wording every demo shares; any
+/// other, hyper's own words.
+fn body_error(error: hyper::Error) -> Error {
+    let io = error
+        .source()
+        .and_then(|cause| cause.downcast_ref::<io::Error>())
+        .map(Error::mid_body);
+    match io {
+        Some(Error::CutShort) => Error::CutShort,
+        _ => hyper_error(error),
+    }
 }
 
 /// hyper's error with its causes, e.g. "connection error: connection

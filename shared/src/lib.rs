@@ -15,6 +15,7 @@ mod files;
 mod http;
 #[cfg(feature = "hyper-client")]
 mod hyper_client;
+mod interrupt;
 mod kernels;
 mod report;
 mod run;
@@ -26,6 +27,7 @@ mod tls;
 mod urls;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -37,6 +39,7 @@ pub use files::{prepare_out_dir, write_to_file};
 pub use http::{Session, get_url_content};
 #[cfg(feature = "hyper-client")]
 pub use hyper_client::{AsyncRuntime, HyperSession, MAX_REDIRECTS};
+pub use interrupt::{INTERRUPTED, OnInterrupt, on_interrupt};
 pub use kernels::{Task, hash_me, sum_of_squares};
 pub use report::Summary;
 pub use run::{Done, HttpConfig, Record, Run, Workload};
@@ -88,7 +91,9 @@ const USAGE: u8 = 2;
 /// Everything around the approach: parse the shared CLI, read the URL file
 /// (or build the CPU tasks), start the clock, call `download_all` or
 /// `compute_all`, print the report, and return the exit code (0 all done,
-/// 1 some items failed, 2 bad usage or unreadable input).
+/// 1 some items failed, 2 bad usage or unreadable input). Ctrl-C during
+/// the run prints the report of what finished and exits with 130 (see
+/// [`on_interrupt`]).
 pub fn main(
     demo: Demo,
     download_all: impl FnOnce(&Run),
@@ -201,6 +206,14 @@ fn download(
     let mut run =
         Run::new(demo.name, demo.unit, Workload::Download, workers, http);
     let file = args.urls.display().to_string();
+    if list.urls.is_empty() && list.bad_lines.is_empty() {
+        eprintln!(
+            "{}: warning: {file} lists no URLs (only blank lines and # \
+             comments)",
+            demo.name
+        );
+    }
+    let total = list.urls.len() + list.bad_lines.len();
     for bad in list.bad_lines {
         let zero = Duration::ZERO;
         run.record(None, &file, zero, zero, Err(bad));
@@ -208,8 +221,12 @@ fn download(
     run.urls = list.urls;
     run.out = args.out.clone();
     run.start();
+    // Shared with the Ctrl-C handler, which reports what finished so far.
+    let run = Arc::new(run);
+    interrupt::watch(&run, &args.common, total);
     download_all(&run);
-    report::finish(run, &args.common)
+    interrupt::claim_report();
+    report::finish(&run, &args.common, None)
 }
 
 fn compute(
@@ -234,6 +251,10 @@ fn compute(
     let mut run = Run::new(demo.name, demo.unit, workload, workers, http);
     run.tasks = tasks;
     run.start();
+    let total = run.tasks.len();
+    let run = Arc::new(run);
+    interrupt::watch(&run, common, total);
     compute_all(&run);
-    report::finish(run, common)
+    interrupt::claim_report();
+    report::finish(&run, common, None)
 }

@@ -5,6 +5,7 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::PoisonError;
 
 use crate::Common;
 use crate::run::{Record, Run, Workload};
@@ -29,19 +30,26 @@ pub struct Summary {
     pub seconds: f64,
     /// `[item, error]` for every failure.
     pub failures: Vec<(String, String)>,
+    /// Items neither done nor failed because Ctrl-C stopped the run;
+    /// absent when the run was not interrupted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unfinished: Option<usize>,
 }
 
 impl Summary {
     /// The one human line, e.g.
     /// `seq-demo: 30/30 URLs, 600.0 KiB in 3.05 s, 1 worker, 0 failed`.
+    ///
+    /// An interrupted run ends with `, 27 unfinished (interrupted)`.
     pub fn line(&self, unit: &str) -> String {
-        let total = self.ok + self.failed;
+        let unfinished = self.unfinished.unwrap_or(0);
+        let total = self.ok + self.failed + unfinished;
         let workers = match self.workers {
             1 => format!("1 {unit}"),
             n if unit.ends_with('s') => format!("{n} {unit}es"),
             n => format!("{n} {unit}s"),
         };
-        if self.workload == "download" {
+        let line = if self.workload == "download" {
             format!(
                 "{}: {}/{total} URLs, {:.1} KiB in {:.2} s, {workers}, \
                  {} failed",
@@ -56,19 +64,33 @@ impl Summary {
                 "{}: {}/{total} tasks in {:.2} s, {workers}, {} failed",
                 self.approach, self.ok, self.seconds, self.failed
             )
+        };
+        match self.unfinished {
+            Some(n) => format!("{line}, {n} unfinished (interrupted)"),
+            None => line,
         }
     }
 }
 
 /// Prints the report for `run`, writes its trace, and returns the exit
 /// code: 0 when every item succeeded, 1 when some failed.
-pub(crate) fn finish(run: Run, common: &Common) -> ExitCode {
+///
+/// `interrupted_of` is `Some(total items)` when Ctrl-C stopped the run:
+/// the report then covers what finished and counts the rest as unfinished
+/// (the caller exits with 130).
+pub(crate) fn finish(
+    run: &Run,
+    common: &Common,
+    interrupted_of: Option<usize>,
+) -> ExitCode {
     let seconds = run.elapsed().as_secs_f64();
     run.progress.finish_and_clear();
-    let mut records = run
-        .records
-        .into_inner()
-        .expect("a worker panicked while holding the records lock");
+    // Taken, not cloned: this is the end of the run. A worker that
+    // panicked while recording poisoned the lock, but the records it
+    // guards are whole (a push either happened or not), so use them.
+    let mut records = std::mem::take(
+        &mut *run.records.lock().unwrap_or_else(PoisonError::into_inner),
+    );
     records.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
 
     let workload = match run.workload {
@@ -89,6 +111,8 @@ pub(crate) fn finish(run: Run, common: &Common) -> ExitCode {
         bytes: records.iter().map(|r| r.bytes).sum(),
         seconds,
         failures,
+        unfinished: interrupted_of
+            .map(|total| total.saturating_sub(records.len())),
     };
 
     print_failures(run.approach, &records);
@@ -188,6 +212,7 @@ mod tests {
             bytes: 29 * 20 * 1024,
             seconds: 0.8349,
             failures: vec![],
+            unfinished: None,
         };
         assert_eq!(
             s.line("process"),
@@ -200,5 +225,32 @@ mod tests {
             s.line("thread"),
             "multiprocess-demo: 29/30 tasks in 0.83 s, 1 thread, 1 failed"
         );
+        s.unfinished = Some(10);
+        assert_eq!(
+            s.line("thread"),
+            "multiprocess-demo: 29/40 tasks in 0.83 s, 1 thread, 1 failed, \
+             10 unfinished (interrupted)"
+        );
+    }
+
+    #[test]
+    fn unfinished_is_in_the_json_only_when_interrupted() {
+        let mut s = Summary {
+            approach: "seq-demo".into(),
+            workload: "download".into(),
+            workers: 1,
+            ok: 1,
+            failed: 0,
+            bytes: 10,
+            seconds: 0.5,
+            failures: vec![],
+            unfinished: None,
+        };
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(!json.contains("unfinished"), "{json}");
+        assert_eq!(serde_json::from_str::<Summary>(&json).unwrap(), s);
+        s.unfinished = Some(3);
+        let json = serde_json::to_string(&s).unwrap();
+        assert!(json.contains("\"unfinished\":3"), "{json}");
     }
 }

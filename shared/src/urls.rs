@@ -33,6 +33,9 @@ pub fn urls(path: impl AsRef<Path>) -> io::Result<UrlList> {
     // Read bytes, not a String: one stray non-UTF-8 byte should cost one
     // line, not the whole file.
     let bytes = fs::read(path)?;
+    // A file saved by some Windows editors starts with a byte-order mark,
+    // which would otherwise make line 1 "not a URL".
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut list = UrlList::default();
     for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
         let line = index + 1;
@@ -159,6 +162,15 @@ mod tests {
         let list = urls(&path).unwrap();
         assert_eq!(list.urls, ["http://a.test/1", "https://b.test/2"]);
         assert!(list.bad_lines.is_empty());
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf_are_not_part_of_the_url() {
+        let (_dir, path) =
+            write_list(b"\xEF\xBB\xBFhttp://a.test/1\r\nhttp://b.test/2\r\n");
+        let list = urls(&path).unwrap();
+        assert_eq!(list.urls, ["http://a.test/1", "http://b.test/2"]);
+        assert!(list.bad_lines.is_empty(), "{:?}", list.bad_lines);
     }
 
     #[test]

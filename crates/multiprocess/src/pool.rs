@@ -15,9 +15,11 @@
 //!   chunk size of 1, not a split of the list fixed in advance.
 //! - **Faults.** A worker that dies mid-job (killed, or a panic) has that
 //!   job reported failed by name, and a new process takes its slot. On
-//!   Ctrl-C or SIGTERM the parent kills and reaps every worker, then exits
-//!   130. A worker whose parent is gone stops: its stdin ends, and on Linux
-//!   the kernel also sends it SIGKILL (the parent-death signal).
+//!   Ctrl-C or SIGTERM the shared crate's handler asks the pool (through
+//!   `shared::on_interrupt`) to kill and reap every worker, then prints
+//!   what finished and exits 130. A worker whose parent is gone stops: its
+//!   stdin ends, and on Linux the kernel also sends it SIGKILL (the
+//!   parent-death signal).
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::iter::Peekable;
@@ -25,12 +27,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode};
 use std::process::{ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Mutex, Once, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use shared::{Done, Error, HttpConfig, Run, Session, Task};
+use shared::{Done, Error, HttpConfig, OnInterrupt, Run, Session, Task};
 use wait_timeout::ChildExt;
 
 /// The hidden first argument that turns the executable into a worker. The
@@ -41,8 +42,9 @@ pub const WORKER_FLAG: &str = "--pool-worker";
 /// once its stdout closed, before the parent kills it.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
 
-/// Exit code after Ctrl-C or SIGTERM (128 + SIGINT, the shell convention).
-const INTERRUPTED: i32 = 130;
+/// How long the Ctrl-C handler waits for the pool to stop its workers
+/// (each busy one is killed, each idle one gets [`EXIT_GRACE`]).
+const STOP_LIMIT: Duration = Duration::from_secs(10);
 
 /// Is this process a worker started by [`map`]?
 pub fn is_worker() -> bool {
@@ -144,6 +146,7 @@ enum ErrorDef {
         limit: u64,
     },
     TooManyRedirects,
+    CutShort,
     Http(String),
     Write {
         path: PathBuf,
@@ -256,8 +259,9 @@ enum Event {
     Line { slot: usize, pid: u32, line: String },
     /// Worker `slot`'s stdout closed: that process exited or is exiting.
     Closed { slot: usize, pid: u32 },
-    /// Ctrl-C or SIGTERM reached the parent.
-    Interrupted,
+    /// Ctrl-C or SIGTERM reached the parent: stop every worker, then say
+    /// so on this channel.
+    Interrupted(Sender<()>),
 }
 
 /// One live worker process, as the parent sees it.
@@ -281,6 +285,10 @@ struct Pool {
     sender: Sender<Event>,
     /// The slot and the reason of the last failed start, if any.
     spawn_error: Option<(usize, String)>,
+    /// Keeps our Ctrl-C hook in place while the pool exists. Declared last:
+    /// fields drop in order, so the hook goes only after `events`, whose
+    /// drop also releases a handler waiting for an answer.
+    _on_interrupt: OnInterrupt,
 }
 
 /// Runs every job on a pool of `run.workers` worker processes (fewer if
@@ -317,14 +325,21 @@ pub fn map(run: &Run, jobs: Vec<Job>) {
             Event::Closed { slot, pid } => {
                 pool.on_closed(slot, pid, run, &mut jobs);
             }
-            Event::Interrupted => {
+            Event::Interrupted(stopped_all) => {
                 let stopped = pool.stop();
+                let plural = if stopped == 1 { "" } else { "es" };
                 eprintln!(
-                    "{}: interrupted: stopped {stopped} worker processes; \
-                     the files saved so far are complete",
+                    "{}: interrupted: stopped {stopped} worker process\
+                     {plural}; the files saved so far are complete",
                     run.approach
                 );
-                std::process::exit(INTERRUPTED);
+                // Err: the handler gave up waiting; it exits regardless.
+                let _ = stopped_all.send(());
+                // The handler prints the report and ends the process; this
+                // thread must not go on to record or report anything.
+                loop {
+                    thread::park();
+                }
             }
         }
     }
@@ -346,13 +361,24 @@ pub fn map(run: &Run, jobs: Vec<Job>) {
 impl Pool {
     fn new(size: usize, init: &Init) -> Pool {
         let (sender, events) = mpsc::channel();
-        catch_interrupts(sender.clone());
+        // Ctrl-C, SIGTERM, SIGHUP: the shared handler runs this on its own
+        // thread, and exits the process once it returns. The workers belong
+        // to the loop in `map`, so ask it to stop them, and wait until it
+        // has (or the pool is gone, which drops the answer channel).
+        let interrupts = sender.clone();
+        let on_interrupt = shared::on_interrupt(move || {
+            let (stopped_all, stopped) = mpsc::channel();
+            if interrupts.send(Event::Interrupted(stopped_all)).is_ok() {
+                let _ = stopped.recv_timeout(STOP_LIMIT);
+            }
+        });
         Pool {
             init: serde_json::to_string(init).expect("Init serialises"),
             slots: (0..size).map(|_| None).collect(),
             events,
             sender,
             spawn_error: None,
+            _on_interrupt: on_interrupt,
         }
     }
 
@@ -541,7 +567,6 @@ impl Drop for Pool {
     /// Also on the way out of a panic: no worker outlives its pool.
     fn drop(&mut self) {
         self.stop();
-        *INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 }
 
@@ -608,32 +633,6 @@ fn read_replies(
     let _ = events.send(Event::Closed { slot, pid });
 }
 
-/// Where Ctrl-C and SIGTERM go: the running pool's event queue.
-static INTERRUPT: Mutex<Option<Sender<Event>>> = Mutex::new(None);
-
-/// Routes Ctrl-C, SIGTERM and SIGHUP to this pool's event queue, so that
-/// the loop in [`map`] kills and reaps its workers before the process
-/// exits. With no pool running, the handler just exits.
-fn catch_interrupts(events: Sender<Event>) {
-    *INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner) = Some(events);
-    static HANDLER: Once = Once::new();
-    HANDLER.call_once(|| {
-        let handler = || {
-            let pool = INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner);
-            let sent = pool.as_ref().map(|p| p.send(Event::Interrupted));
-            if !matches!(sent, Some(Ok(()))) {
-                std::process::exit(INTERRUPTED);
-            }
-        };
-        if let Err(e) = ctrlc::set_handler(handler) {
-            eprintln!(
-                "warning: cannot catch Ctrl-C ({e}); the workers will stop \
-                 when their stdin closes"
-            );
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,6 +663,7 @@ mod tests {
             Error::Status { code: 404 },
             Error::Timeout { secs: 1.5 },
             Error::TooLarge { limit: 10 },
+            Error::CutShort,
             Error::Http("connection reset".into()),
         ] {
             let text = error.to_string();

@@ -90,6 +90,17 @@ impl Session {
             None => Error::Http(chain(err)),
         }
     }
+
+    /// A failure while the body streams in: a connection closed or reset
+    /// mid-body is [`Error::CutShort`], the wording every demo shares
+    /// (reqwest would say "error decoding response body"); the rest as in
+    /// [`Session::error`].
+    fn body_error(&self, url: &str, err: &reqwest::Error) -> Error {
+        match io_error(err).map(Error::mid_body) {
+            Some(Error::CutShort) if !err.is_timeout() => Error::CutShort,
+            _ => self.error(url, err),
+        }
+    }
 }
 
 /// reqwest's rustls support is built without a crypto provider
@@ -161,7 +172,8 @@ pub async fn get_url_content(
         return Err(too_large);
     }
     let mut body = Vec::with_capacity(usize::try_from(promised).unwrap_or(0));
-    while let Some(chunk) = response.chunk().await.map_err(fail)? {
+    let cut = |e: reqwest::Error| session.body_error(url, &e);
+    while let Some(chunk) = response.chunk().await.map_err(cut)? {
         if (body.len() + chunk.len()) as u64 > limit {
             return Err(too_large);
         }
