@@ -34,7 +34,7 @@ fn tiny_shootout_verifies_every_approach() {
     // feet of other tests running them. The numbers do not matter here, only
     // that every row is complete.
     let target = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/shootout-smoke");
+        .join("../../target/demo-bins");
     let output = Command::new(BIN)
         .env("CARGO_TARGET_DIR", target)
         .args([

@@ -1,0 +1,589 @@
+//! Runs one case against one demo binary and lists what differed from the
+//! case's expectations. Part of the conformance suite
+//! (`cargo test -p conformance`).
+//!
+//! Each run gets its own demo server (so the server's counters are the
+//! run's own) and its own scratch folder. The demo's output goes to files,
+//! not pipes, so nothing can block on a full pipe, and every wait has a
+//! deadline: a hung demo is a difference in the table, not a hung test.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use demo_server::{Background, Stats};
+
+use crate::{Case, Demo, Env, Expect, Line, Plan, Saved, Summary, UrlFile};
+
+/// No run may take longer than this (the 10,000-URL case in debug builds
+/// on a busy 2-core machine included).
+const RUN_LIMIT: Duration = Duration::from_secs(180);
+
+/// How long after SIGINT a demo may take to exit: "promptly", with a
+/// margin for a loaded machine. The request it leaves behind takes 60 s.
+const PROMPT: Duration = Duration::from_secs(10);
+
+/// After the files a SIGINT waits for have appeared: time for the demo to
+/// record them (a few microseconds after the rename; this is a margin).
+const SETTLE: Duration = Duration::from_millis(500);
+
+/// What one run produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Exit code; `None` if a signal ended it.
+    pub code: Option<i32>,
+    /// Everything on stdout.
+    pub stdout: String,
+    /// Everything on stderr.
+    pub stderr: String,
+    /// The files in `--out` by name, or `None` if there is no such folder.
+    pub files: Option<BTreeMap<String, Vec<u8>>>,
+    /// The demo server's counters after the run.
+    pub stats: Stats,
+    /// Processes the demo started that outlived it (interrupt case).
+    pub survivors: Vec<u32>,
+    /// Entries of the scratch folder besides the URL file and `--out`:
+    /// something written outside the output folder.
+    pub stray: Vec<String>,
+    /// Problems of the run itself (timeouts), already differences.
+    pub problems: Vec<String>,
+}
+
+impl Outcome {
+    /// The counts of the summary line, if stdout is one.
+    pub fn summary(&self, package: &str) -> Option<Counts> {
+        let mut lines = self.stdout.lines();
+        let line = lines.next()?;
+        if lines.next().is_some() {
+            return None;
+        }
+        Counts::parse(line, package)
+    }
+
+    /// The error lines on stderr, without `<package>: error: `.
+    pub fn errors<'a>(&'a self, package: &str) -> Vec<&'a str> {
+        let prefix = format!("{package}: error: ");
+        self.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix(prefix.as_str()))
+            .collect()
+    }
+}
+
+/// The numbers of a summary line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counts {
+    /// Items done.
+    pub ok: usize,
+    /// All items.
+    pub total: usize,
+    /// Items failed.
+    pub failed: usize,
+    /// Items left by an interrupt.
+    pub unfinished: Option<usize>,
+}
+
+impl Counts {
+    /// Reads `<package>: 3/6 URLs, ..., 3 failed[, 1 unfinished
+    /// (interrupted)]`.
+    fn parse(line: &str, package: &str) -> Option<Counts> {
+        let rest = line.strip_prefix(package)?.strip_prefix(": ")?;
+        let (ok, rest) = rest.split_once('/')?;
+        let (total, rest) = rest.split_once(' ')?;
+        let mut parts = rest.rsplit(", ");
+        let last = parts.next()?;
+        let (failed, unfinished) =
+            match last.strip_suffix(" unfinished (interrupted)") {
+                Some(n) => (parts.next()?, Some(n.parse().ok()?)),
+                None => (last, None),
+            };
+        Some(Counts {
+            ok: ok.parse().ok()?,
+            total: total.parse().ok()?,
+            failed: failed.strip_suffix(" failed")?.parse().ok()?,
+            unfinished,
+        })
+    }
+}
+
+/// The result of one case on one demo.
+#[derive(Debug)]
+pub struct Verdict {
+    /// The case's name.
+    pub case: &'static str,
+    /// The demo's short name.
+    pub demo: &'static str,
+    /// What differed from the expectations; empty means it passed.
+    pub differences: Vec<String>,
+}
+
+/// Runs `case` against `demo` and compares.
+pub fn run_case(case: &Case, demo: &Demo) -> Verdict {
+    let server = Background::start((case.server)())
+        .expect("the demo server can bind a loopback port");
+    let scratch = tempfile::tempdir().expect("can create a temp folder");
+    let logs = tempfile::tempdir().expect("can create a temp folder");
+    let env = Env {
+        package: demo.package,
+        base: server.base_url(),
+        dir: scratch.path().to_owned(),
+        reset: OnceLock::new(),
+    };
+    let plan = (case.plan)(&env);
+    let outcome = execute(demo, &env, &plan, &server, logs.path());
+    let differences = compare(demo.package, &plan, &outcome);
+    // Permissions a case took away (the not-writable folder) are given
+    // back, so that the scratch folder can be deleted.
+    restore_permissions(scratch.path());
+    Verdict {
+        case: case.name,
+        demo: demo.name,
+        differences,
+    }
+}
+
+/// Writes the inputs, runs the demo (interrupting it if the plan says so)
+/// and collects what it left behind.
+fn execute(
+    demo: &Demo,
+    env: &Env,
+    plan: &Plan,
+    server: &Background,
+    logs: &Path,
+) -> Outcome {
+    let url_file = env.url_file();
+    match &plan.urls {
+        UrlFile::Lines(lines) => {
+            let mut text = lines.join("\n");
+            text.push('\n');
+            fs::write(&url_file, text).expect("can write the URL file");
+        }
+        UrlFile::Bytes(bytes) => {
+            fs::write(&url_file, bytes).expect("can write the URL file");
+        }
+        UrlFile::Missing => {}
+    }
+    let stdout_path = logs.join("stdout");
+    let stderr_path = logs.join("stderr");
+    let mut command = Command::new(&demo.binary);
+    command
+        .arg("--urls")
+        .arg(&url_file)
+        .arg("--out")
+        .arg(&plan.out)
+        .args(&plan.args)
+        .stdin(Stdio::null())
+        .stdout(File::create(&stdout_path).expect("can create a log file"))
+        .stderr(File::create(&stderr_path).expect("can create a log file"));
+    if plan.as_nobody {
+        as_nobody(&mut command, &env.dir);
+    }
+    let mut outcome = Outcome::default();
+    let mut child = command.spawn().expect("the demo binary starts");
+
+    let status = match &plan.interrupt {
+        None => wait(&mut child, RUN_LIMIT),
+        Some(when) => interrupt(&mut child, when, server, &mut outcome),
+    };
+    match status {
+        Some(status) => outcome.code = status.code(),
+        None => {
+            outcome.problems.push(format!(
+                "still running after {} s; killed",
+                RUN_LIMIT.as_secs()
+            ));
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+    outcome.stdout = read_lossy(&stdout_path);
+    outcome.stderr = read_lossy(&stderr_path);
+    outcome.stats = server.stats();
+    outcome.files = read_folder(&plan.out);
+    outcome.stray = stray_entries(&env.dir, &plan.out, &plan.urls);
+    outcome
+}
+
+/// Waits for `child` at most `limit`; `None` if it is still running.
+fn wait(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => {
+                sleep(Duration::from_millis(10));
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Waits until the run is where the plan wants it, sends SIGINT, and
+/// waits (at most [`PROMPT`]) for the demo to exit. Records the demo's
+/// child processes that survive it.
+fn interrupt(
+    child: &mut Child,
+    when: &crate::Interrupt,
+    server: &Background,
+    outcome: &mut Outcome,
+) -> Option<ExitStatus> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let stats = server.stats();
+        let ready = when.after_files.iter().all(|f| f.exists())
+            && stats.requests >= when.requests
+            && stats.in_flight >= 1;
+        if ready {
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            outcome.problems.push("exited before the interrupt".into());
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            outcome
+                .problems
+                .push("never reached the interrupt point".into());
+            return None;
+        }
+        sleep(Duration::from_millis(20));
+    }
+    sleep(SETTLE);
+    let children = children_of(child.id());
+    send_sigint(child.id());
+    let status = wait(child, PROMPT);
+    if status.is_none() {
+        outcome
+            .problems
+            .push(format!("still running {} s after SIGINT", PROMPT.as_secs()));
+    }
+    outcome.survivors = children
+        .into_iter()
+        .filter(|pid| Path::new(&format!("/proc/{pid}")).exists())
+        .collect();
+    status
+}
+
+#[cfg(unix)]
+fn send_sigint(pid: u32) {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    let pid = Pid::from_raw(i32::try_from(pid).expect("pids fit an i32"));
+    // Err: it already exited, which the wait that follows shows.
+    let _ = kill(pid, Signal::SIGINT);
+}
+
+#[cfg(not(unix))]
+fn send_sigint(_pid: u32) {
+    panic!("the interrupt case needs unix signals");
+}
+
+/// The pids whose parent is `parent`, from /proc (Linux); empty elsewhere.
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = fs::read_to_string(format!("/proc/{pid}/stat"));
+            // "pid (comm) state ppid ...": comm may hold spaces, so read
+            // after the last ')'.
+            stat.ok()
+                .and_then(|s| {
+                    let fields = s.rsplit_once(')')?.1.to_owned();
+                    fields.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                .is_some_and(|ppid| ppid == parent)
+        })
+        .collect()
+}
+
+/// Runs the demo as `nobody` when this process is root, and opens the
+/// scratch folder and URL file to it. Root may write into any folder, so
+/// "not writable" only means something for another user.
+#[cfg(unix)]
+fn as_nobody(command: &mut Command, dir: &Path) {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+    let owner = fs::metadata(dir).map(|m| m.uid()).unwrap_or(1);
+    if owner != 0 {
+        return;
+    }
+    let open = |path: &Path, mode| {
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+    };
+    open(dir, 0o755);
+    open(&dir.join("urls.txt"), 0o644);
+    command.uid(65534).gid(65534);
+}
+
+#[cfg(not(unix))]
+fn as_nobody(_command: &mut Command, _dir: &Path) {}
+
+/// Makes every folder under `dir` writable again.
+fn restore_permissions(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                let mode = fs::Permissions::from_mode(0o755);
+                let _ = fs::set_permissions(&path, mode);
+                restore_permissions(&path);
+            }
+        }
+    }
+}
+
+fn read_lossy(path: &Path) -> String {
+    String::from_utf8_lossy(&fs::read(path).unwrap_or_default()).into_owned()
+}
+
+/// Every file of `dir` with its bytes, or `None` if `dir` is not a folder.
+fn read_folder(dir: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    if !dir.is_dir() {
+        return None;
+    }
+    let entries = fs::read_dir(dir).ok()?;
+    Some(
+        entries
+            .flatten()
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                (name, fs::read(e.path()).unwrap_or_default())
+            })
+            .collect(),
+    )
+}
+
+/// Entries of the scratch folder other than the URL file and the output
+/// folder (or the first folder on the way to it).
+fn stray_entries(dir: &Path, out: &Path, urls: &UrlFile) -> Vec<String> {
+    let out_top = out
+        .strip_prefix(dir)
+        .ok()
+        .and_then(|rest| rest.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let url_file = match urls {
+        UrlFile::Missing => None,
+        _ => Some("urls.txt".to_owned()),
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut stray: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            Some(name) != out_top.as_ref() && Some(name) != url_file.as_ref()
+        })
+        .collect();
+    stray.sort();
+    stray
+}
+
+/// Everything in `outcome` that `plan` did not expect.
+fn compare(package: &str, plan: &Plan, outcome: &Outcome) -> Vec<String> {
+    let expect: &Expect = &plan.expect;
+    let mut diffs = outcome.problems.clone();
+    if outcome.code != Some(expect.code) {
+        diffs.push(match outcome.code {
+            Some(code) => format!("exit {code}, want {}", expect.code),
+            None => format!("killed by a signal, want exit {}", expect.code),
+        });
+    }
+    compare_summary(package, expect.summary, outcome, &mut diffs);
+    compare_files(&plan.out, &expect.saved, outcome, &mut diffs);
+    compare_stderr(package, &expect.stderr, &outcome.stderr, &mut diffs);
+    if let Some(want) = expect.requests
+        && outcome.stats.requests != want
+    {
+        diffs.push(format!(
+            "the server saw {} requests, want {want}",
+            outcome.stats.requests
+        ));
+    }
+    if !outcome.stray.is_empty() {
+        diffs.push(format!("written outside --out: {:?}", outcome.stray));
+    }
+    if !outcome.survivors.is_empty() {
+        diffs.push(format!(
+            "child processes outlived the demo: {:?}",
+            outcome.survivors
+        ));
+    }
+    if let Some(check) = &expect.check {
+        diffs.extend(check(outcome));
+    }
+    diffs
+}
+
+fn compare_summary(
+    package: &str,
+    want: Summary,
+    outcome: &Outcome,
+    diffs: &mut Vec<String>,
+) {
+    let got = outcome.summary(package);
+    match want {
+        Summary::None if !outcome.stdout.is_empty() => {
+            diffs.push(format!(
+                "stdout not empty: {:?}",
+                short(&outcome.stdout)
+            ));
+        }
+        Summary::None => {}
+        Summary::Any if got.is_none() => {
+            diffs
+                .push(format!("no summary line: {:?}", short(&outcome.stdout)));
+        }
+        Summary::Any => {}
+        Summary::Counts {
+            ok,
+            failed,
+            unfinished,
+        } => match got {
+            None => diffs
+                .push(format!("no summary line: {:?}", short(&outcome.stdout))),
+            Some(c) => {
+                let total = ok + failed + unfinished.unwrap_or(0);
+                let want = (ok, total, failed, unfinished);
+                if (c.ok, c.total, c.failed, c.unfinished) != want {
+                    diffs.push(format!(
+                        "summary {}/{} ok, {} failed, {:?} unfinished; want \
+                         {ok}/{total}, {failed}, {unfinished:?}",
+                        c.ok, c.total, c.failed, c.unfinished
+                    ));
+                }
+            }
+        },
+    }
+}
+
+fn compare_files(
+    out: &Path,
+    want: &Saved,
+    outcome: &Outcome,
+    diffs: &mut Vec<String>,
+) {
+    match (want, &outcome.files) {
+        (Saved::NoFolder, Some(files)) => diffs.push(format!(
+            "--out exists with {} entries, want no folder",
+            files.len()
+        )),
+        (Saved::Exactly(_), None) => diffs.push("--out was not created".into()),
+        (Saved::Exactly(expected), Some(files)) => {
+            let mut left = files.clone();
+            for (url, body) in expected {
+                let name = file_name(url, out);
+                match left.remove(&name) {
+                    None => diffs.push(format!("not saved: {}", short(url))),
+                    Some(got) if got != *body => diffs.push(format!(
+                        "{name}: {} bytes differ from the {} sent",
+                        got.len(),
+                        body.len()
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for name in left.keys() {
+                diffs.push(format!("unexpected file in --out: {name}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The file name (in `out`) a URL is saved under.
+pub(crate) fn file_name(url: &str, out: &Path) -> String {
+    crate::saved_as(url, out)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn compare_stderr(
+    package: &str,
+    want: &[Line],
+    stderr: &str,
+    diffs: &mut Vec<String>,
+) {
+    let prefix = format!("{package}: ");
+    let mut unmatched: Vec<&Line> = want.iter().collect();
+    for line in stderr.lines() {
+        let Some(text) = line.strip_prefix(prefix.as_str()) else {
+            diffs.push(format!(
+                "stderr line without {prefix:?}: {}",
+                short(line)
+            ));
+            continue;
+        };
+        let found = unmatched.iter().position(|l| match l {
+            Line::Exact(want) => text == want,
+            Line::Prefix(want) | Line::Each(want) => {
+                text.starts_with(want.as_str())
+            }
+        });
+        match found {
+            // `Each` stays, for the next line like it.
+            Some(i) if matches!(unmatched[i], Line::Each(_)) => {}
+            Some(i) => {
+                unmatched.remove(i);
+            }
+            None => diffs.push(format!("unexpected stderr: {}", short(text))),
+        }
+    }
+    for line in unmatched {
+        if let Line::Exact(text) | Line::Prefix(text) = line {
+            diffs.push(format!("missing stderr: {}", short(text)));
+        }
+    }
+}
+
+/// At most 200 characters of `text`, for a readable difference.
+fn short(text: &str) -> String {
+    if text.chars().count() <= 200 {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(200).collect();
+    format!("{cut}...")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_lines_parse() {
+        let c = Counts::parse(
+            "seq-demo: 3/6 URLs, 60.0 KiB in 0.10 s, 1 worker, 3 failed",
+            "seq-demo",
+        );
+        assert_eq!(
+            c,
+            Some(Counts {
+                ok: 3,
+                total: 6,
+                failed: 3,
+                unfinished: None
+            })
+        );
+        let c = Counts::parse(
+            "tokio-demo: 2/3 URLs, 40.0 KiB in 1.60 s, 3 tasks, 0 failed, \
+             1 unfinished (interrupted)",
+            "tokio-demo",
+        );
+        assert_eq!(c.map(|c| (c.ok, c.unfinished)), Some((2, Some(1))));
+        assert_eq!(Counts::parse("seq-demo: nonsense", "seq-demo"), None);
+        assert_eq!(Counts::parse("x: 1/1 URLs, 0 failed", "seq-demo"), None);
+    }
+}
