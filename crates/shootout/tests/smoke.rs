@@ -33,8 +33,8 @@ fn tiny_shootout_verifies_every_approach() {
     // build` in the test's own target folder could swap binaries under the
     // feet of other tests running them. The numbers do not matter here, only
     // that every row is complete.
-    let target = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../target/demo-bins");
+    let target =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/demo-bins");
     let output = Command::new(BIN)
         .env("CARGO_TARGET_DIR", target)
         .args([
