@@ -37,6 +37,8 @@ grep -v '^#' "$WORK/books100.txt" | sed 's/$/?size=4194304/' \
     >"$WORK/bigbooks100.txt"
 cd "$WORK"
 echo "books.txt on port $PORT (latency 100 ms); $RUNS runs each"
+# Other work on the machine shows in the numbers: say how busy it was.
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Warm the server's book cache, and check that everything downloads.
 for list in books100 bigbooks100; do
@@ -92,3 +94,5 @@ for list in books100 bigbooks100; do
     "$BIN/examples/s01-stage-after-stage" "$list.txt" 5 | tail -1
     "$BIN/examples/s02-overlapped" "$list.txt" 5 | tail -1
 done
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
