@@ -27,14 +27,14 @@ use rayon::prelude::*;
 use shared::{HttpConfig, Session};
 use shared::{filename_for_url, get_url_content, write_to_file};
 
-/// One book through the pipeline: when it was saved, and when and where
-/// it was counted.
+/// One book through the pipeline: when it was saved, and when and by
+/// which thread of the counting pool it was counted.
 struct Timeline<'a> {
     url: &'a str,
     saved: Duration,
     counting: Duration,
     counted: Duration,
-    core: usize,
+    thread: usize,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -82,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|(url, text, saved)| {
                     let counting = start.elapsed();
                     let counts = WordCounts::of(&text);
-                    let core = rayon::current_thread_index()
+                    let thread = rayon::current_thread_index()
                         .expect("par_bridge runs on the pool");
                     let counted = start.elapsed();
                     (
@@ -91,7 +91,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                             saved,
                             counting,
                             counted,
-                            core,
+                            thread,
                         },
                         counts,
                     )
@@ -112,11 +112,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     timelines.sort_by_key(|t| t.saved);
     for t in &timelines {
         println!(
-            "saved at {:>5} ms, counted {:>5} to {:>5} ms on core {}: {}",
+            "saved at {:>5} ms, counted {:>5} to {:>5} ms by thread {}: {}",
             t.saved.as_millis(),
             t.counting.as_millis(),
             t.counted.as_millis(),
-            t.core,
+            t.thread,
             t.url,
         );
     }
