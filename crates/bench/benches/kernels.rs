@@ -112,6 +112,11 @@ fn spawn_cost(c: &mut Criterion, exe: &Path) {
                 .expect("an empty closure does not panic");
         });
     });
+    // thread-pool-demo's start-up: a pool of 2 threads, one empty job on
+    // it (so it is running), dropped (its threads exit on their own).
+    group.bench_function("rayon-pool-2", |b| {
+        b.iter(|| kernels::rayon_pool(WORKERS).install(|| ()));
+    });
     // The smallest program there is: coreutils' `true`, found on PATH.
     group.bench_function("process-true", |b| {
         b.iter(|| {

@@ -74,7 +74,7 @@ pub fn rayon_pool(workers: usize) -> rayon::ThreadPool {
 }
 
 /// `par_iter` over the tasks on a pool that is already running: what
-/// [`rayon`] costs without starting the pool.
+/// [`rayon()`](fn@rayon) costs without starting the pool.
 pub fn rayon_on(pool: &rayon::ThreadPool, tasks: &[Task]) -> Vec<String> {
     pool.install(|| tasks.par_iter().map(Task::compute).collect())
 }
