@@ -5,6 +5,12 @@
 //! exit code, the report, and every saved file byte for byte against what
 //! the server sent. Keeping that here means each demo's test reads as a
 //! list of cases, not plumbing.
+//!
+//! [`cases`] holds the tests every demo runs alike (bad input, failures,
+//! the CPU workloads' answers...), [`trace`] reads and checks `--trace`.
+
+pub mod cases;
+pub mod trace;
 
 use std::fs;
 use std::net::TcpListener;
@@ -79,12 +85,18 @@ impl Fixture {
     /// under its file name, byte for byte.
     pub fn assert_saved(&self, url: &str) {
         let name = url.rsplit('/').next().expect("URL has a path");
-        let expected = demo_server::page_body(name, DEFAULT_PAGE_SIZE);
+        let body = demo_server::page_body(name, DEFAULT_PAGE_SIZE);
+        self.assert_saved_as(url, &body);
+    }
+
+    /// Asserts that `url` was saved under its file name as `body`, byte
+    /// for byte: for what is not a page (a book, a redirect's target).
+    pub fn assert_saved_as(&self, url: &str, body: &[u8]) {
         let path = shared::filename_for_url(url, self.out());
         let saved = fs::read(&path).unwrap_or_else(|e| {
             panic!("{url} was not saved at {}: {e}", path.display())
         });
-        assert!(saved == expected, "{url}: saved bytes differ from the body");
+        assert!(saved == body, "{url}: saved bytes differ from the body");
     }
 
     /// Asserts that nothing was saved for `url`.
@@ -151,10 +163,16 @@ pub fn run(bin: &str, args: &[String]) -> Run {
 /// A URL on 127.0.0.1 where nothing listens: bind a free port, then let
 /// it go.
 pub fn refused_url() -> String {
+    format!("{}/pages/nobody-home", refused_base())
+}
+
+/// `http://127.0.0.1:PORT` where nothing listens, to put paths after: a
+/// whole URL list for a server that is not running.
+pub fn refused_base() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     drop(listener);
-    format!("http://127.0.0.1:{port}/pages/nobody-home")
+    format!("http://127.0.0.1:{port}")
 }
 
 /// Names of the entries of `dir`, sorted (empty if it does not exist).
