@@ -1,24 +1,15 @@
 //! multiprocess-demo end to end: a real demo server on an ephemeral port,
-//! the real binary and its worker processes, the bytes on disk. The faults
-//! (a worker killed, the parent interrupted) are in `faults.rs`.
+//! the real binary and its worker processes, the bytes on disk. The cases
+//! every demo shares are in `testkit::cases`; the faults (a worker killed,
+//! the parent interrupted) are in `faults.rs`.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
-use testkit::{Fixture, refused_url};
+use testkit::{Fixture, cases, trace};
 
 const BIN: &str = env!("CARGO_BIN_EXE_multiprocess-demo");
-
-/// The `--trace` file: one JSON object per item.
-fn trace(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 #[test]
 fn downloads_every_url_byte_for_byte_one_process_per_core() {
@@ -42,48 +33,15 @@ fn downloads_every_url_byte_for_byte_one_process_per_core() {
 
 #[test]
 fn worker_processes_run_at_once_each_on_its_own_connection() {
-    let fx = Fixture::with_latency(200);
-    let urls = fx.pages(20);
-    let trace_path = fx.dir.path().join("trace.jsonl");
-    let trace_arg = trace_path.display().to_string();
-    let run =
-        fx.download(BIN, &urls, &["--workers", "4", "--trace", &trace_arg]);
-
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(
-        run.stdout
-            .starts_with("multiprocess-demo: 20/20 URLs, 400.0 KiB"),
-        "{run:?}"
-    );
+    // Four processes, each waiting on one request: four in flight, and the
+    // four trace slots all worked, each one item at a time.
+    let (run, stats) = cases::requests_in_flight(BIN, 4, &[]);
+    let start = "multiprocess-demo: 20/20 URLs, 400.0 KiB";
+    assert!(run.stdout.starts_with(start), "{run:?}");
     assert!(run.stdout.contains(" 4 process"), "{run:?}");
-    for url in &urls {
-        fx.assert_saved(url);
-    }
-    let stats = fx.server.stats();
-    assert_eq!(stats.requests, 20);
-    // Four processes, each waiting on one request: four in flight.
-    assert_eq!(stats.peak_in_flight, 4, "{stats:?}");
     // Each process built one Session at start (the initializer) and
     // reused its connection for every URL it got.
     assert_eq!(stats.connections, 4, "{stats:?}");
-
-    // The trace: the four slots all worked, each one item at a time.
-    let mut by_worker: BTreeMap<u64, Vec<(f64, f64)>> = BTreeMap::new();
-    for line in trace(&trace_path) {
-        let worker = line["worker"].as_u64().unwrap();
-        let span = (
-            line["start_ms"].as_f64().unwrap(),
-            line["end_ms"].as_f64().unwrap(),
-        );
-        by_worker.entry(worker).or_default().push(span);
-    }
-    assert_eq!(by_worker.keys().copied().collect::<Vec<_>>(), [0, 1, 2, 3]);
-    for (worker, spans) in &mut by_worker {
-        spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for pair in spans.windows(2) {
-            assert!(pair[1].0 >= pair[0].1, "worker {worker}: {spans:?}");
-        }
-    }
 }
 
 #[test]
@@ -102,7 +60,7 @@ fn the_next_url_goes_to_whichever_process_is_free() {
         fx.download(BIN, &urls, &["--workers", "2", "--trace", &trace_arg]);
 
     assert_eq!(run.code, Some(0), "{run:?}");
-    let lines = trace(&trace_path);
+    let lines = trace::read(&trace_path);
     let slow_worker = lines
         .iter()
         .find(|l| l["item"] == slow.as_str())
@@ -118,177 +76,44 @@ fn the_next_url_goes_to_whichever_process_is_free() {
 
 #[test]
 fn failures_are_named_and_the_rest_is_saved() {
-    let fx = Fixture::with_latency(0);
-    let good = fx.pages(3);
-    let not_found = fx.server.url("/status/404");
-    let broken = fx.server.url("/status/500");
-    let refused = refused_url();
-    let urls = vec![
-        good[0].clone(),
-        not_found.clone(),
-        good[1].clone(),
-        broken.clone(),
-        refused.clone(),
-        good[2].clone(),
-    ];
-    let run = fx.download(BIN, &urls, &["--workers", "3"]);
-
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("3/6 URLs"), "{run:?}");
-    assert!(run.stdout.trim_end().ends_with("3 failed"), "{run:?}");
-    for (url, why) in [
-        (&not_found, "HTTP 404"),
-        (&broken, "HTTP 500"),
-        (&refused, "connection refused"),
-    ] {
-        let line = run
-            .stderr
-            .lines()
-            .find(|l| l.contains(url.as_str()))
-            .unwrap_or_else(|| panic!("no error line for {url}: {run:?}"));
-        assert!(line.contains(why), "{line}");
-        fx.assert_not_saved(url);
-    }
-    // The error crossed a pipe from a worker and is still a local refusal:
-    // the report explains how to start the server, once.
-    assert_eq!(run.stderr.matches("cargo run -p demo-server").count(), 1);
-    for url in &good {
-        fx.assert_saved(url);
-    }
+    // The errors cross a pipe from the workers and the refusal is still a
+    // local one: the report explains how to start the server, once.
+    cases::failures_are_named_and_the_rest_is_saved(
+        BIN,
+        &["--workers", "3"],
+        &[],
+    );
 }
 
 #[test]
 fn server_not_running_gives_one_clear_message() {
-    let fx = Fixture::with_latency(0);
-    let dead = refused_url();
-    let base = dead.trim_end_matches("/pages/nobody-home");
-    let urls: Vec<String> = (0..30)
-        .map(|i| format!("{base}/pages/page-{i:02}"))
-        .collect();
-    let run = fx.download(BIN, &urls, &["--workers", "4"]);
-
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("0/30 URLs"), "{run:?}");
-    let lines: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{run:?}");
-    assert!(lines[0].contains("connection refused"), "{run:?}");
-    assert!(lines[0].contains("all 30 URLs"), "{run:?}");
-    assert!(
-        lines[1].contains("cargo run -p demo-server -- --port"),
-        "{run:?}"
-    );
+    cases::server_not_running_gives_one_clear_message(BIN, &["--workers", "4"]);
 }
 
 #[test]
 fn bad_lines_are_reported_with_their_line_number() {
-    let fx = Fixture::with_latency(0);
-    let good = fx.pages(2);
-    let lines = vec![
-        "# comment".to_string(),
-        good[0].clone(),
-        "this is not a url".to_string(),
-        String::new(),
-        "ftp://example.test/file".to_string(),
-        good[1].clone(),
-    ];
-    let run = fx.download(BIN, &lines, &[]);
-
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("2/4 URLs"), "{run:?}");
-    assert!(run.stderr.contains("line 3: not a URL"), "{run:?}");
-    assert!(run.stderr.contains("line 5: unsupported scheme \"ftp\""));
-    for url in &good {
-        fx.assert_saved(url);
-    }
+    cases::bad_lines_are_reported_with_their_line_number(BIN);
 }
 
 #[test]
 fn missing_url_file_exits_2_naming_it() {
-    let fx = Fixture::with_latency(0);
-    let missing = fx.dir.path().join("no-such-list.txt");
-    let run =
-        testkit::run(BIN, &["--urls".into(), missing.display().to_string()]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("no-such-list.txt"), "{run:?}");
-    assert!(run.stdout.is_empty(), "{run:?}");
+    cases::missing_url_file_exits_2_naming_it(BIN);
 }
 
 #[test]
 fn output_folder_that_is_a_file_exits_2_before_downloading() {
-    let fx = Fixture::with_latency(0);
-    let file = fx.dir.path().join("a-file");
-    std::fs::write(&file, b"").unwrap();
-    let urls = fx.url_file(&fx.pages(2));
-    let args = [
-        "--urls".into(),
-        urls.display().to_string(),
-        "--out".into(),
-        file.display().to_string(),
-    ];
-    let run = testkit::run(BIN, &args);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("a-file"), "{run:?}");
-    assert_eq!(fx.server.stats().requests, 0, "nothing may be downloaded");
+    cases::output_folder_that_is_a_file_exits_2_before_downloading(BIN);
 }
 
 #[test]
 fn hash_and_sum_squares_compute_the_talks_answers_across_processes() {
-    let dir = tempfile::tempdir().unwrap();
-    let trace_path = dir.path().join("hash.jsonl");
-    let args: Vec<String> = [
-        "hash",
-        "--tasks",
-        "6",
-        "--rounds",
-        "1000",
-        "--workers",
-        "3",
-        "--trace",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain([trace_path.display().to_string()])
-    .collect();
-    let run = testkit::run(BIN, &args);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(
-        run.stdout.starts_with("multiprocess-demo: 6/6 tasks in "),
-        "{run:?}"
-    );
-    let mut answers: Vec<(String, String)> = trace(&trace_path)
-        .iter()
-        .map(|v| {
-            assert!(v["worker"].as_u64().unwrap() < 3, "{v}");
-            let item = v["item"].as_str().unwrap().to_owned();
-            (item, v["answer"].as_str().unwrap().to_owned())
-        })
-        .collect();
-    answers.sort();
-    let expected: Vec<(String, String)> = shared::Task::hashes(6, 1000)
-        .iter()
-        .map(|task| (task.name(), task.compute()))
-        .collect();
-    assert_eq!(answers, expected);
+    let args = ["--workers", "3"];
+    let (_, rows) = cases::hash_answers(BIN, 6, 1000, &args);
+    trace::assert_lanes(&rows, 3);
 
-    let trace_arg = trace_path.display().to_string();
-    let args = [
-        "sum-squares",
-        "--tasks",
-        "2",
-        "--base",
-        "10",
-        "--json",
-        "--trace",
-        &trace_arg,
-    ];
-    let run = testkit::run(BIN, &args.map(String::from));
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.json()["workload"], "sum-squares");
-    assert_eq!(run.json()["ok"], 2);
-    let mut sums: Vec<String> = trace(&trace_path)
-        .iter()
-        .map(|v| v["answer"].as_str().unwrap().to_owned())
-        .collect();
+    let (_, rows) = cases::sum_squares_answers(BIN, 2, 10, &["--json"]);
+    let mut sums: Vec<&str> =
+        rows.iter().map(|v| v["answer"].as_str().unwrap()).collect();
     sums.sort();
     // 0² + ... + 9² = 285 and 0² + ... + 10² = 385.
     assert_eq!(sums, ["285", "385"]);
