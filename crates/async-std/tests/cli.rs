@@ -1,371 +1,85 @@
 //! async-std-demo end to end: a real demo server on an ephemeral port, the real
-//! binary, the bytes on disk, and the concurrency the server saw.
+//! binary, the bytes on disk, and the concurrency the server saw. The cases
+//! every demo shares are in `testkit::cases`.
 //!
 //! Run with `cargo test -p async-std-demo`.
 
-use serde_json::Value;
-use testkit::{Config, Fixture, refused_url};
+use testkit::cases::{self, Failure};
+use testkit::trace;
 
 const BIN: &str = env!("CARGO_BIN_EXE_async-std-demo");
 
-/// The `--trace` file, one JSON object per item, in start order.
-fn read_trace(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-/// Asserts that no two rows on the same worker overlap in time: a worker
-/// id in the trace is a real lane of concurrency.
-fn assert_lanes_do_not_overlap(rows: &[Value], workers: u64) {
-    let mut lanes: Vec<Vec<(f64, f64)>> = vec![Vec::new(); workers as usize];
-    for row in rows {
-        let worker = row["worker"].as_u64().unwrap();
-        assert!(worker < workers, "worker {worker} of {workers}: {row}");
-        let span = (
-            row["start_ms"].as_f64().unwrap(),
-            row["end_ms"].as_f64().unwrap(),
-        );
-        lanes[worker as usize].push(span);
-    }
-    for lane in &mut lanes {
-        lane.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for pair in lane.windows(2) {
-            assert!(pair[0].1 <= pair[1].0, "overlap on one lane: {pair:?}");
-        }
-    }
-}
-
 #[test]
 fn downloads_every_url_byte_for_byte() {
-    let fx = Fixture::with_latency(20);
-    let urls = fx.pages(8);
-    let run = fx.download(BIN, &urls, &[]);
-
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(
-        run.stdout
-            .starts_with("async-std-demo: 8/8 URLs, 160.0 KiB in "),
-        "{run:?}"
-    );
-    assert!(
-        run.stdout.trim_end().ends_with("8 tasks, 0 failed"),
-        "{run:?}"
-    );
-    for url in &urls {
-        fx.assert_saved(url);
-    }
-    // Eight files and nothing else: no temp file left behind.
-    assert_eq!(fx.saved_files().len(), 8, "{:?}", fx.saved_files());
-    assert_eq!(fx.server.stats().requests, 8);
+    cases::downloads_every_url_byte_for_byte(BIN, &[], "8 tasks, 0 failed");
 }
 
 #[test]
 fn unbounded_starts_every_url_at_once() {
-    // 200 ms of latency holds each request open long enough for all 20 to
-    // be in flight together; the server counts them.
-    let fx = Fixture::with_latency(200);
-    let urls = fx.pages(20);
-    let run = fx.download(BIN, &urls, &["--json"]);
-
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.json()["workers"], 20);
-    let stats = fx.server.stats();
-    assert_eq!(stats.requests, 20);
-    assert_eq!(stats.peak_in_flight, 20, "{stats:?}");
+    let stats = cases::unbounded_starts_every_url_at_once(BIN);
     // Twenty at once need twenty connections; none was idle to reuse.
     assert_eq!(stats.connections, 20, "{stats:?}");
-    for url in &urls {
-        fx.assert_saved(url);
-    }
 }
 
 #[test]
 fn workers_bound_the_tasks_in_flight() {
-    let fx = Fixture::with_latency(200);
-    let urls = fx.pages(20);
-    let trace = fx.dir.path().join("trace.jsonl");
-    let trace_arg = trace.display().to_string();
-    let run = fx.download(
-        BIN,
-        &urls,
-        &["--workers", "5", "--json", "--trace", &trace_arg],
-    );
-
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.json()["workers"], 5);
     // Exactly five: never more (the semaphore), and five did run together.
-    let stats = fx.server.stats();
-    assert_eq!(stats.peak_in_flight, 5, "{stats:?}");
+    let (run, stats) = cases::requests_in_flight(BIN, 5, &["--json"]);
+    assert_eq!(run.json()["workers"], 5);
     // The shared hyper client's pool: a connection goes back to it before
     // its task gives up the slot, so the next task reuses it. Five slots,
     // five connections, twenty requests.
     assert_eq!(stats.connections, 5, "{stats:?}");
-    for url in &urls {
-        fx.assert_saved(url);
-    }
-    let rows = read_trace(&trace);
-    assert_eq!(rows.len(), 20);
-    assert_lanes_do_not_overlap(&rows, 5);
 }
 
 #[test]
 fn failures_are_named_and_the_rest_is_saved() {
-    let fx = Fixture::with_latency(0);
-    let good = fx.pages(3);
-    let not_found = fx.server.url("/status/404");
-    let broken = fx.server.url("/status/500");
-    let too_big = fx.server.url("/bytes/50000");
-    let slow = fx.server.url("/delay/30000");
-    let refused = refused_url();
-    let urls = vec![
-        good[0].clone(),
-        not_found.clone(),
-        good[1].clone(),
-        broken.clone(),
-        too_big.clone(),
-        slow.clone(),
-        refused.clone(),
-        good[2].clone(),
-    ];
-    let run = fx.download(
+    cases::failures_are_named_and_the_rest_is_saved(
         BIN,
-        &urls,
-        // Pages are 20 KiB: under the limit.
-        &["--max-bytes", "40K", "--timeout", "1"],
+        &cases::LIMITS,
+        &[Failure::TOO_BIG, Failure::TOO_SLOW],
     );
-
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("3/8 URLs"), "{run:?}");
-    assert!(run.stdout.trim_end().ends_with("5 failed"), "{run:?}");
-    for (url, why) in [
-        (&not_found, "HTTP 404"),
-        (&broken, "HTTP 500"),
-        (&too_big, "body larger than --max-bytes (40960 bytes)"),
-        (&slow, "timed out after 1 s"),
-        (&refused, "connection refused"),
-    ] {
-        let line = run
-            .stderr
-            .lines()
-            .find(|l| l.contains(url.as_str()))
-            .unwrap_or_else(|| panic!("no error line for {url}: {run:?}"));
-        assert!(line.contains(why), "{line}");
-        fx.assert_not_saved(url);
-    }
-    // A refused local connection explains how to start the server, once.
-    assert_eq!(run.stderr.matches("cargo run -p demo-server").count(), 1);
-    for url in &good {
-        fx.assert_saved(url);
-    }
-    // The three good pages and nothing else: no temp file left behind.
-    assert_eq!(fx.saved_files().len(), 3, "{:?}", fx.saved_files());
 }
 
 #[test]
 fn a_body_just_under_the_limit_is_kept() {
-    let fx = Fixture::new(Config::instant());
-    let exact = fx.server.url("/bytes/4096");
-    let over = fx.server.url("/bytes/4097");
-    let run = fx.download(
-        BIN,
-        &[exact.clone(), over.clone()],
-        &["--max-bytes", "4096"],
-    );
-    assert_eq!(run.code, Some(1), "{run:?}");
-    let saved = std::fs::read(shared::filename_for_url(&exact, fx.out()))
-        .expect("the 4096-byte body is saved");
-    assert_eq!(saved, demo_server::bytes_body(4096));
-    fx.assert_not_saved(&over);
+    cases::a_body_just_under_the_limit_is_kept(BIN);
 }
 
 #[test]
 fn server_not_running_gives_one_clear_message() {
-    let fx = Fixture::with_latency(0);
-    let dead = refused_url();
-    let base = dead.trim_end_matches("/pages/nobody-home");
-    let urls: Vec<String> = (0..30)
-        .map(|i| format!("{base}/pages/page-{i:02}"))
-        .collect();
-    let run = fx.download(BIN, &urls, &[]);
-
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("0/30 URLs"), "{run:?}");
-    // One line for the cause, one for the cure; not thirty.
-    let lines: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{run:?}");
-    assert!(lines[0].contains("connection refused"), "{run:?}");
-    assert!(lines[0].contains("all 30 URLs"), "{run:?}");
-    assert!(
-        lines[1].contains("cargo run -p demo-server -- --port"),
-        "{run:?}"
-    );
+    cases::server_not_running_gives_one_clear_message(BIN, &[]);
 }
 
 #[test]
 fn bad_lines_are_reported_with_their_line_number() {
-    let fx = Fixture::with_latency(0);
-    let good = fx.pages(2);
-    let lines = vec![
-        "# comment".to_string(),
-        good[0].clone(),
-        "this is not a url".to_string(),
-        String::new(),
-        "ftp://example.test/file".to_string(),
-        good[1].clone(),
-    ];
-    let run = fx.download(BIN, &lines, &[]);
-
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("2/4 URLs"), "{run:?}");
-    assert!(run.stderr.contains("line 3: not a URL"), "{run:?}");
-    assert!(run.stderr.contains("line 5: unsupported scheme \"ftp\""));
-    for url in &good {
-        fx.assert_saved(url);
-    }
+    cases::bad_lines_are_reported_with_their_line_number(BIN);
 }
 
 #[test]
 fn missing_url_file_exits_2_naming_it() {
-    let fx = Fixture::with_latency(0);
-    let missing = fx.dir.path().join("no-such-list.txt");
-    let run =
-        testkit::run(BIN, &["--urls".into(), missing.display().to_string()]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("no-such-list.txt"), "{run:?}");
-    assert!(run.stdout.is_empty(), "{run:?}");
+    cases::missing_url_file_exits_2_naming_it(BIN);
 }
 
 #[test]
 fn output_folder_that_is_a_file_exits_2_before_downloading() {
-    let fx = Fixture::with_latency(0);
-    let file = fx.dir.path().join("a-file");
-    std::fs::write(&file, b"").unwrap();
-    let urls = fx.url_file(&fx.pages(2));
-    let args = [
-        "--urls".into(),
-        urls.display().to_string(),
-        "--out".into(),
-        file.display().to_string(),
-    ];
-    let run = testkit::run(BIN, &args);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("a-file"), "{run:?}");
-    assert_eq!(fx.server.stats().requests, 0, "nothing may be downloaded");
+    cases::output_folder_that_is_a_file_exits_2_before_downloading(BIN);
 }
 
 #[test]
 fn json_summary_and_trace_with_one_task_per_url() {
-    let fx = Fixture::with_latency(10);
-    let urls = fx.pages(3);
-    let trace = fx.dir.path().join("trace.jsonl");
-    let trace_arg = trace.display().to_string();
-    let run = fx.download(BIN, &urls, &["--json", "--trace", &trace_arg]);
-
-    assert_eq!(run.code, Some(0), "{run:?}");
-    let json = run.json();
-    assert_eq!(json["approach"], "async-std-demo");
-    assert_eq!(json["workload"], "download");
-    assert_eq!(json["workers"], 3);
-    assert_eq!(json["ok"], 3);
-    assert_eq!(json["failed"], 0);
-    assert_eq!(json["bytes"], 3 * testkit::DEFAULT_PAGE_SIZE);
-
-    let rows = read_trace(&trace);
-    assert_eq!(rows.len(), 3);
-    for row in &rows {
-        // Unbounded: each URL is its own task, numbered by its line.
-        let index = urls.iter().position(|u| row["item"] == u.as_str());
-        assert_eq!(row["worker"].as_u64(), index.map(|i| i as u64), "{row}");
-        assert_eq!(row["ok"], true);
-        assert_eq!(row["bytes"], testkit::DEFAULT_PAGE_SIZE);
-        let (start, end) = (
-            row["start_ms"].as_f64().unwrap(),
-            row["end_ms"].as_f64().unwrap(),
-        );
-        assert!(0.0 <= start && start <= end, "{row}");
-    }
-}
-
-/// The hex digest `hash` prints for one task.
-fn hex(digest: [u8; 32]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    cases::json_summary_and_trace_with_one_task_per_url(BIN);
 }
 
 #[test]
 fn hash_answers_match_the_shared_kernel() {
-    let dir = tempfile::tempdir().unwrap();
-    let trace = dir.path().join("hash.jsonl");
-    let args: Vec<String> = [
-        "hash",
-        "--tasks",
-        "6",
-        "--rounds",
-        "2000",
-        "--workers",
-        "2",
-        "--trace",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain([trace.display().to_string()])
-    .collect();
-    let run = testkit::run(BIN, &args);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert!(
-        run.stdout.starts_with("async-std-demo: 6/6 tasks in "),
-        "{run:?}"
-    );
+    let (run, rows) = cases::hash_answers(BIN, 6, 2000, &["--workers", "2"]);
     assert!(run.stdout.trim_end().ends_with("2 tasks, 0 failed"));
-
-    let rows = read_trace(&trace);
-    let mut answers: Vec<(String, String)> = rows
-        .iter()
-        .map(|r| {
-            let item = r["item"].as_str().unwrap().to_owned();
-            (item, r["answer"].as_str().unwrap().to_owned())
-        })
-        .collect();
-    answers.sort();
-    let expected: Vec<(String, String)> = (0..6)
-        .map(|seed| {
-            let name = format!("hash_me(#{seed}, 2000)");
-            (name, hex(shared::hash_me(seed, 2000)))
-        })
-        .collect();
-    assert_eq!(answers, expected);
     // Two slots, and a slot never runs two tasks at once.
-    assert_lanes_do_not_overlap(&rows, 2);
+    trace::assert_lanes(&rows, 2);
 }
 
 #[test]
 fn sum_squares_answers_match_the_shared_kernel() {
-    let dir = tempfile::tempdir().unwrap();
-    let trace = dir.path().join("sum.jsonl");
-    let args = [
-        "sum-squares",
-        "--tasks",
-        "3",
-        "--base",
-        "1000",
-        "--json",
-        "--trace",
-        &trace.display().to_string(),
-    ];
-    let run = testkit::run(BIN, &args.map(String::from));
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.json()["workload"], "sum-squares");
-    assert_eq!(run.json()["ok"], 3);
-    let mut answers: Vec<String> = read_trace(&trace)
-        .iter()
-        .map(|r| r["answer"].as_str().unwrap().to_owned())
-        .collect();
-    answers.sort();
-    let mut expected: Vec<String> = (1000..1003)
-        .map(|n| shared::sum_of_squares(n).to_string())
-        .collect();
-    expected.sort();
-    assert_eq!(answers, expected);
+    cases::sum_squares_answers(BIN, 3, 1000, &["--json"]);
 }
