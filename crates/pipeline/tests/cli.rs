@@ -1,15 +1,16 @@
 //! pipeline-demo end to end: a real demo server on an ephemeral port, the
 //! real binary, the books on disk byte for byte, the word counts against a
 //! single-threaded count of the same texts, and the concurrency the server
-//! saw.
+//! saw. The cases every demo shares are in `testkit::cases`; here they run
+//! on books, and the words are checked too.
 //!
 //! Run: `cargo test -p pipeline-demo`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use demo_server::{DEFAULT_BOOK_SIZE, book_body};
-use serde_json::Value;
-use testkit::{Fixture, refused_url};
+use testkit::cases::{self, FailureMix};
+use testkit::{Fixture, trace};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pipeline-demo");
 const NAME: &str = "pipeline-demo";
@@ -45,11 +46,7 @@ fn urls(books: &[Book]) -> Vec<String> {
 
 /// Asserts that `book` was saved under its file name, byte for byte.
 fn assert_book_saved(fx: &Fixture, book: &Book) {
-    let path = shared::filename_for_url(&book.url, fx.out());
-    let saved = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!("{} was not saved at {}: {e}", book.url, path.display())
-    });
-    assert!(saved == book.body, "{}: saved bytes differ", book.url);
+    fx.assert_saved_as(&book.url, &book.body);
 }
 
 /// What the demo printed about the words: total, texts, different words,
@@ -119,15 +116,6 @@ fn single_threaded_count(texts: &[&[u8]]) -> WordSummary {
     }
 }
 
-/// The `--trace` file, one JSON object per line.
-fn trace_lines(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[test]
 fn saves_every_book_byte_for_byte_and_counts_its_words() {
     let fx = Fixture::with_latency(20);
@@ -194,49 +182,19 @@ fn word_counts_equal_a_single_threaded_count_for_1_and_5_workers() {
 
 #[test]
 fn five_workers_keep_five_requests_in_flight() {
+    // Exactly five at once, all five download threads busy together while
+    // the counting went on; the trace rows are those five threads, each
+    // one URL at a time.
     let fx = Fixture::with_latency(200);
     let books = books(&fx, 20, Some(8_000));
-    let trace = fx.dir.path().join("trace.jsonl");
-    let trace_arg = trace.display().to_string();
-    let args = ["--workers", "5", "--json", "--trace", &trace_arg];
-    let run = fx.download(BIN, &urls(&books), &args);
-
-    assert_eq!(run.code, Some(0), "{run:?}");
+    let (run, stats) =
+        cases::requests_in_flight_for(&fx, BIN, &urls(&books), 5, &["--json"]);
     assert_eq!(run.json()["workers"], 5);
     assert_eq!(run.json()["ok"], 20);
     for book in &books {
         assert_book_saved(&fx, book);
     }
-    let stats = fx.server.stats();
-    assert_eq!(stats.requests, 20);
-    // Exactly five at once: never more than --workers, and all five
-    // download threads busy together while the counting went on.
-    assert_eq!(stats.peak_in_flight, 5, "{stats:?}");
     assert_eq!(stats.connections, 5, "{stats:?}");
-
-    // The trace rows are the five download threads, each one URL at a
-    // time.
-    let lines = trace_lines(&trace);
-    assert_eq!(lines.len(), 20);
-    let mut by_worker: BTreeMap<u64, Vec<(f64, f64)>> = BTreeMap::new();
-    for line in &lines {
-        let worker = line["worker"].as_u64().unwrap();
-        let span = (
-            line["start_ms"].as_f64().unwrap(),
-            line["end_ms"].as_f64().unwrap(),
-        );
-        by_worker.entry(worker).or_default().push(span);
-    }
-    assert_eq!(
-        by_worker.keys().copied().collect::<Vec<_>>(),
-        [0, 1, 2, 3, 4]
-    );
-    for (worker, spans) in &mut by_worker {
-        spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-        for pair in spans.windows(2) {
-            assert!(pair[1].0 >= pair[0].1, "worker {worker}: {pair:?}");
-        }
-    }
 }
 
 #[test]
@@ -274,37 +232,10 @@ fn json_keeps_stdout_one_object_and_moves_the_words_to_stderr() {
 fn failures_are_named_and_only_saved_books_are_counted() {
     let fx = Fixture::with_latency(0);
     let good = books(&fx, 3, Some(10_000));
-    let not_found = fx.server.url("/status/404");
-    let broken = fx.server.url("/status/500");
-    let refused = refused_url();
-    let urls = vec![
-        good[0].url.clone(),
-        not_found.clone(),
-        good[1].url.clone(),
-        broken.clone(),
-        refused.clone(),
-        good[2].url.clone(),
-    ];
-    let run = fx.download(BIN, &urls, &[]);
+    let mix = FailureMix::new(&fx, &urls(&good), &[]);
+    let run = fx.download(BIN, &mix.urls, &[]);
 
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("3/6 URLs"), "{run:?}");
-    assert!(run.stdout.trim_end().ends_with("3 failed"), "{run:?}");
-    for (url, why) in [
-        (&not_found, "HTTP 404"),
-        (&broken, "HTTP 500"),
-        (&refused, "connection refused"),
-    ] {
-        let line = run
-            .stderr
-            .lines()
-            .find(|l| l.contains(url.as_str()))
-            .unwrap_or_else(|| panic!("no error line for {url}: {run:?}"));
-        assert!(line.contains(why), "{line}");
-        fx.assert_not_saved(url);
-    }
-    // A refused local connection explains how to start the server, once.
-    assert_eq!(run.stderr.matches("cargo run -p demo-server").count(), 1);
+    mix.assert_reported(&fx, &run);
     for book in &good {
         assert_book_saved(&fx, book);
     }
@@ -315,43 +246,18 @@ fn failures_are_named_and_only_saved_books_are_counted() {
 
 #[test]
 fn server_not_running_gives_one_clear_message_and_no_words() {
-    let fx = Fixture::with_latency(0);
-    let dead = refused_url();
-    let base = dead.trim_end_matches("/pages/nobody-home");
-    let urls: Vec<String> = (0..12)
-        .map(|i| format!("{base}/books/book-{i:02}.txt"))
-        .collect();
-    let run = fx.download(BIN, &urls, &[]);
-
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("0/12 URLs"), "{run:?}");
-    assert!(
-        run.stdout
-            .starts_with(&format!("{NAME}: 0 words in 0 texts")),
-        "{run:?}"
-    );
-    // One line for the cause, one for the cure; not twelve.
-    let lines: Vec<&str> = run.stderr.lines().collect();
-    assert_eq!(lines.len(), 2, "{run:?}");
-    assert!(lines[0].contains("all 12 URLs"), "{run:?}");
-    assert!(lines[1].contains("cargo run -p demo-server"), "{run:?}");
+    let paths: Vec<String> =
+        (0..12).map(|i| format!("/books/book-{i:02}.txt")).collect();
+    let run = cases::server_not_running(BIN, &[], &paths);
+    let start = format!("{NAME}: 0 words in 0 texts");
+    assert!(run.stdout.starts_with(&start), "{run:?}");
 }
 
 #[test]
 fn bad_lines_are_reported_with_their_line_number() {
     let fx = Fixture::with_latency(0);
     let good = books(&fx, 2, Some(2_000));
-    let lines = vec![
-        "# comment".to_string(),
-        good[0].url.clone(),
-        "this is not a url".to_string(),
-        good[1].url.clone(),
-    ];
-    let run = fx.download(BIN, &lines, &[]);
-
-    assert_eq!(run.code, Some(1), "{run:?}");
-    assert!(run.stdout.contains("2/3 URLs"), "{run:?}");
-    assert!(run.stderr.contains("line 3: not a URL"), "{run:?}");
+    let run = cases::bad_lines_are_reported(&fx, BIN, &urls(&good));
     for book in &good {
         assert_book_saved(&fx, book);
     }
@@ -360,74 +266,19 @@ fn bad_lines_are_reported_with_their_line_number() {
 
 #[test]
 fn missing_url_file_exits_2_naming_it() {
-    let fx = Fixture::with_latency(0);
-    let missing = fx.dir.path().join("no-such-books.txt");
-    let run =
-        testkit::run(BIN, &["--urls".into(), missing.display().to_string()]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("no-such-books.txt"), "{run:?}");
-    assert!(run.stdout.is_empty(), "no word summary either: {run:?}");
+    // No word summary either: stdout stays empty.
+    cases::missing_url_file_exits_2_naming_it(BIN);
 }
 
 #[test]
 fn output_folder_that_is_a_file_exits_2_before_downloading() {
-    let fx = Fixture::with_latency(0);
-    let file = fx.dir.path().join("a-file");
-    std::fs::write(&file, b"").unwrap();
-    let urls = fx.url_file(&urls(&books(&fx, 2, Some(100))));
-    let args = [
-        "--urls".into(),
-        urls.display().to_string(),
-        "--out".into(),
-        file.display().to_string(),
-    ];
-    let run = testkit::run(BIN, &args);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("a-file"), "{run:?}");
-    assert_eq!(fx.server.stats().requests, 0, "nothing may be downloaded");
+    cases::output_folder_that_is_a_file_exits_2_before_downloading(BIN);
 }
 
 #[test]
 fn hash_answers_equal_seq_demos() {
-    let dir = tempfile::tempdir().unwrap();
-    let trace = dir.path().join("hash.jsonl");
-    let args: Vec<String> =
-        "hash --tasks 4 --rounds 1000 --workers 2 --json --trace"
-            .split_whitespace()
-            .map(String::from)
-            .chain([trace.display().to_string()])
-            .collect();
-    let run = testkit::run(BIN, &args);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(run.json()["workload"], "hash");
+    let args = ["--workers", "2", "--json"];
+    let (run, rows) = cases::hash_answers(BIN, 4, 1000, &args);
     assert_eq!(run.json()["workers"], 2);
-
-    // The expected digests are seq-demo's: `shared::hash_me`, one at a
-    // time; the threads finish in any order, so match them by task name.
-    let answers: BTreeMap<String, String> = trace_lines(&trace)
-        .iter()
-        .map(|v| {
-            let item = v["item"].as_str().unwrap().to_owned();
-            (item, v["answer"].as_str().unwrap().to_owned())
-        })
-        .collect();
-    let expected: BTreeMap<String, String> = shared::Task::hashes(4, 1000)
-        .iter()
-        .map(|task| {
-            let shared::Task::Hash { seed, rounds } = *task else {
-                unreachable!("Task::hashes makes hash tasks")
-            };
-            let hex = shared::hash_me(seed, rounds)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            (task.name(), hex)
-        })
-        .collect();
-    assert_eq!(answers, expected);
-    let workers: BTreeSet<u64> = trace_lines(&trace)
-        .iter()
-        .map(|v| v["worker"].as_u64().unwrap())
-        .collect();
-    assert!(workers.iter().all(|&w| w < 2), "{workers:?}");
+    trace::assert_lanes(&rows, 2);
 }
