@@ -103,8 +103,9 @@ pub fn requests_in_flight_for(
     (run, stats)
 }
 
-/// A thread pool's default is five threads (talk 01's `max_workers=5`),
-/// and `--workers 3` means three requests at once, as the server sees it.
+/// A thread pool's default is five threads (the slide's
+/// `ThreadPoolExecutor(max_workers=5)`), and `--workers 3` means three
+/// requests at once, as the server sees it.
 pub fn default_is_five_threads_and_fewer_workers_mean_fewer_in_flight(
     bin: &str,
 ) {
@@ -445,11 +446,11 @@ pub fn sum_squares_answers(
 }
 
 /// Runs a CPU workload (`command`, its first word the subcommand, then
-/// `args`) with `--trace`: exit 0,
-/// the trace's `(item, answer)` pairs are `expected` whatever order the
-/// workers finished in, and the summary counts every task (with `--json`
-/// as `workload` and `ok`, otherwise as `NAME: T/T tasks in ...`).
-/// Returns the run and the rows in trace order, for the demo's lanes.
+/// `args`) with `--trace`: exit 0, the trace's `(item, answer)` pairs are
+/// `expected` whatever order the workers finished in, and the summary
+/// counts every task (with `--json` as `workload` and `ok`, otherwise as
+/// `NAME: T/T tasks in ...`). Returns the run and the rows in trace
+/// order, for the demo's lanes.
 pub fn cpu_answers(
     bin: &str,
     command: &str,
