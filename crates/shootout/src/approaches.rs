@@ -1,4 +1,5 @@
-//! Which demos exist, and building them.
+//! Which demos exist, and building them. Also a library: the conformance
+//! suite runs the same seven binaries, built the same way.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -27,8 +28,9 @@ pub struct Approach {
     pub cpu: bool,
 }
 
-/// Every approach of the workshop, in the talks' order.
-const ALL: [(&str, &str); 7] = [
+/// Every approach of the workshop, in the talks' order: (short name,
+/// package and binary).
+pub const ALL: [(&str, &str); 7] = [
     ("seq", "seq-demo"),
     ("threaded-queue", "threaded-queue-demo"),
     ("thread-pool", "thread-pool-demo"),
@@ -121,6 +123,24 @@ pub fn python() -> Result<Vec<Approach>> {
 /// Builds the demos with cargo (release unless `debug`) and fills in each
 /// approach's binary path from cargo's own report of what it built.
 pub fn build(approaches: &mut [Approach], debug: bool) -> Result<()> {
+    let packages: Vec<&str> = approaches.iter().map(|a| a.package).collect();
+    let mut executables = build_bins(&packages, !debug, None)?;
+    for a in approaches.iter_mut() {
+        a.binary = executables.remove(a.package).with_context(|| {
+            format!("cargo built no binary named {}", a.package)
+        })?;
+    }
+    Ok(())
+}
+
+/// Runs `cargo build --bins -p P...` (with `--release` if `release`, into
+/// `target_dir` if given, else wherever `CARGO_TARGET_DIR` says) and
+/// returns each binary's path by name, as cargo reported it.
+pub fn build_bins(
+    packages: &[&str],
+    release: bool,
+    target_dir: Option<&Path>,
+) -> Result<HashMap<String, PathBuf>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(workspace_root()).args([
@@ -128,11 +148,14 @@ pub fn build(approaches: &mut [Approach], debug: bool) -> Result<()> {
         "--bins",
         "--message-format=json-render-diagnostics",
     ]);
-    if !debug {
+    if release {
         cmd.arg("--release");
     }
-    for a in approaches.iter() {
-        cmd.args(["-p", a.package]);
+    if let Some(dir) = target_dir {
+        cmd.env("CARGO_TARGET_DIR", dir);
+    }
+    for package in packages {
+        cmd.args(["-p", package]);
     }
     // Compiler messages go to our stderr as usual; the JSON on stdout says
     // where each executable ended up (whatever CARGO_TARGET_DIR is).
@@ -142,7 +165,7 @@ pub fn build(approaches: &mut [Approach], debug: bool) -> Result<()> {
         .spawn()
         .context("running cargo build")?;
     let stdout = child.stdout.take().expect("stdout was piped");
-    let mut executables: HashMap<String, PathBuf> = HashMap::new();
+    let mut executables = HashMap::new();
     for line in std::io::BufReader::new(stdout).lines() {
         let line = line?;
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else {
@@ -157,10 +180,5 @@ pub fn build(approaches: &mut [Approach], debug: bool) -> Result<()> {
     if !child.wait()?.success() {
         bail!("cargo build failed (see above)");
     }
-    for a in approaches.iter_mut() {
-        a.binary = executables.remove(a.package).with_context(|| {
-            format!("cargo built no binary named {}", a.package)
-        })?;
-    }
-    Ok(())
+    Ok(executables)
 }

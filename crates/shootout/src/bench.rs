@@ -9,8 +9,8 @@ use anyhow::{Context, Result};
 use demo_server::Background;
 use indicatif::ProgressBar;
 
-use crate::approaches::Approach;
 use crate::measure;
+use shootout::approaches::Approach;
 
 /// The three workloads every demo runs.
 #[derive(

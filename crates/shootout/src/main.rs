@@ -11,7 +11,6 @@
 //! cargo run --release -p shootout -- --timeline --svg docs/results
 //! ```
 
-mod approaches;
 mod bench;
 mod measure;
 mod report;
@@ -28,6 +27,7 @@ use demo_server::{Background, Config};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use bench::{Row, Setup, Workload};
+use shootout::approaches;
 
 /// Run every demo on the same workload against a local server with
 /// simulated latency, and compare them.
