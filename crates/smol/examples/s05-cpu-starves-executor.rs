@@ -4,18 +4,20 @@
 //!
 //! The same mix twice, on smol-demo's executor with two threads (one per
 //! core here): eight downloads at 100 ms of latency, started first, and
-//! two `hash_me` chains.
+//! two CPU jobs: `hash_me` chains (`hash`, the default) or talk 04's
+//! `sum_of_squares` (`sum-squares`), both from `shared::Task`.
 //!
-//! - naive: the chains run inside async tasks, on the executor's own
-//!   threads. A chain never reaches an `.await`, so it keeps its thread
+//! - naive: the jobs run inside async tasks, on the executor's own
+//!   threads. A job never reaches an `.await`, so it keeps its thread
 //!   until it is done. The downloads, spawned first, get as far as their
-//!   first `.await` (opening a connection); with both threads hashing,
-//!   nobody sends their requests until a thread is free, so each download
-//!   ends a full latency after the chains.
-//! - right: the chains go to `smol::unblock`, smol's pool of extra
+//!   first `.await` (opening a connection); with both threads busy,
+//!   nobody sends their requests (or reads the answers, if some got out)
+//!   until a thread is free, so the downloads end late, often a full
+//!   latency after the jobs.
+//! - right: the jobs go to `smol::unblock`, smol's pool of extra
 //!   threads for blocking work (the `blocking` crate). The executor
 //!   threads stay free for I/O, the downloads finish at about 100 ms, and
-//!   the two chains still run in parallel on both cores.
+//!   the two jobs still run in parallel on both cores.
 //!
 //! Python's asyncio has the same trap on its one thread; Rust has no GIL,
 //! so moving the work to other threads also makes it parallel.
@@ -25,8 +27,8 @@
 //! Self-contained: it starts its own demo server on a free port.
 //!
 //! ```text
-//! cargo run --release -p smol-demo --example s05-cpu-starves-executor \
-//!     [ROUNDS] [--trace FILE]
+//! cargo run --release -p smol-demo --example s05-cpu-starves-executor -- \
+//!     [hash|sum-squares] [ROUNDS|N] [--trace FILE]
 //! ```
 
 #[path = "../src/http.rs"]
@@ -36,12 +38,12 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use demo_server::{Background, Config};
-use shared::{HttpConfig, Record};
+use shared::{HttpConfig, Record, Task};
 use smol::unblock;
 
 use crate::http::{Session, Smol, get_url_content};
 
-/// Where a chain runs.
+/// Where a CPU job runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
     /// Straight inside an async task: blocks an executor thread.
@@ -75,19 +77,22 @@ async fn download(session: Session, url: String, t0: Instant) -> Row {
     }
 }
 
-async fn chain(mode: Mode, seed: u64, rounds: u64, t0: Instant) -> Row {
+async fn chain(mode: Mode, i: usize, task: Task, t0: Instant) -> Row {
+    // "hash_me #0", not the whole name: the label column is 18 wide.
+    let name = task.name();
+    let label = format!("{} #{i}", name.split('(').next().unwrap_or("job"));
     let start = t0.elapsed();
     match mode {
         // No .await inside: this thread does nothing else until it ends.
         Mode::Naive => {
-            shared::hash_me(seed, rounds);
+            task.compute();
         }
         Mode::Right => {
-            unblock(move || shared::hash_me(seed, rounds)).await;
+            unblock(move || task.compute()).await;
         }
     }
     Row {
-        label: format!("hash_me #{seed}"),
+        label,
         cpu: true,
         start,
         end: t0.elapsed(),
@@ -95,7 +100,7 @@ async fn chain(mode: Mode, seed: u64, rounds: u64, t0: Instant) -> Row {
 }
 
 /// Runs the mix on a fresh two-thread executor and returns the timeline.
-fn run(mode: Mode, server: &Background, rounds: u64) -> Vec<Row> {
+fn run(mode: Mode, server: &Background, jobs: &[Task]) -> Vec<Row> {
     let smol = Smol::new();
     let config = HttpConfig {
         timeout: Duration::from_secs(60),
@@ -110,8 +115,8 @@ fn run(mode: Mode, server: &Background, rounds: u64) -> Vec<Row> {
         let url = server.url(&format!("/pages/page-{i:02}"));
         handles.push(smol.spawn(download(session.clone(), url, t0)));
     }
-    for seed in 0..CHAINS {
-        handles.push(smol.spawn(chain(mode, seed, rounds, t0)));
+    for (i, job) in jobs.iter().enumerate() {
+        handles.push(smol.spawn(chain(mode, i, job.clone(), t0)));
     }
     let mut rows = smol.block_on(2, futures::future::join_all(handles));
     rows.sort_by(|a, b| (a.cpu, &a.label).cmp(&(b.cpu, &b.label)));
@@ -155,15 +160,45 @@ fn records(mode: Mode, rows: &[Row]) -> impl Iterator<Item = Record> {
     })
 }
 
+/// The two CPU jobs, and their description for the summary line.
+fn jobs(kernel: &str, size: Option<u64>) -> (Vec<Task>, String) {
+    // Defaults that take about as long as each other, 0.2-0.5 s per job
+    // in a release build here: well past the downloads' 100 ms.
+    if kernel == "sum-squares" {
+        let n = size.unwrap_or(300_000_000);
+        (
+            Task::sums(CHAINS, n),
+            format!("sums of squares (n = {n} + x)"),
+        )
+    } else {
+        let rounds = size.unwrap_or(4_000_000);
+        (
+            Task::hashes(CHAINS, rounds),
+            format!("hash chains ({rounds} rounds)"),
+        )
+    }
+}
+
+/// Stops on an argument that means nothing here, rather than ignore it.
+fn usage(arg: &str) -> ! {
+    eprintln!(
+        "unexpected {arg:?}; arguments: \
+         [hash|sum-squares] [ROUNDS|N] [--trace FILE]"
+    );
+    std::process::exit(2)
+}
+
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
-    let (mut rounds, mut trace) = (4_000_000, None);
+    let (mut kernel, mut size, mut trace) = (String::from("hash"), None, None);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--trace" => trace = args.next(),
-            n => rounds = n.parse().unwrap_or(rounds),
+            "hash" | "sum-squares" => kernel = arg,
+            n => size = Some(n.parse().unwrap_or_else(|_| usage(n))),
         }
     }
+    let (jobs, what) = jobs(&kernel, size);
     let server = Background::start(Config {
         latency: Duration::from_millis(100),
         ..Config::default()
@@ -171,12 +206,12 @@ fn main() -> std::io::Result<()> {
 
     let mut lines = Vec::new();
     for mode in [Mode::Naive, Mode::Right] {
-        let rows = run(mode, &server, rounds);
+        let rows = run(mode, &server, &jobs);
         let last_download = rows.iter().filter(|r| !r.cpu).map(|r| r.end);
         let last_chain = rows.iter().filter(|r| r.cpu).map(|r| r.end);
         println!(
             "{mode:?}: {DOWNLOADS} downloads (100 ms latency) done at {} ms, \
-             {CHAINS} hash chains ({rounds} rounds) done at {} ms",
+             {CHAINS} {what} done at {} ms",
             last_download.max().unwrap_or_default().as_millis(),
             last_chain.max().unwrap_or_default().as_millis(),
         );

@@ -4,15 +4,19 @@
 //!
 //! The same mix twice, on a runtime with two worker threads (one per core
 //! here): eight downloads at 100 ms of latency, started first, and two
-//! `hash_me` chains.
+//! CPU jobs: `hash_me` chains (`hash`, the default) or talk 04's
+//! `sum_of_squares` (`sum-squares`), both from `shared::Task`.
 //!
-//! - naive: the chains run inside async tasks, on the runtime's own
-//!   workers. A chain never reaches an `.await`, so it keeps its worker
-//!   until it is done; with both workers hashing, the downloads' answers
-//!   arrive at 100 ms and then wait, unread, until a worker is free.
-//! - right: the chains go to `tokio::task::spawn_blocking`, tokio's pool of
+//! - naive: the jobs run inside async tasks, on the runtime's own
+//!   workers. A job never reaches an `.await`, so it keeps its worker
+//!   until it is done. The downloads, spawned first, get as far as their
+//!   first `.await` (opening a connection); with both workers busy,
+//!   nobody sends their requests (or reads the answers, if some got out)
+//!   until a worker is free, so the downloads end late, often a full
+//!   latency after the jobs.
+//! - right: the jobs go to `tokio::task::spawn_blocking`, tokio's pool of
 //!   extra threads for blocking work. The workers stay free for I/O, the
-//!   downloads finish at about 100 ms, and the two chains still run in
+//!   downloads finish at about 100 ms, and the two jobs still run in
 //!   parallel on both cores. (rayon is the other good home for CPU work.)
 //!
 //! Python's asyncio has the same trap on its one thread; Rust has no GIL,
@@ -21,15 +25,17 @@
 //! Self-contained: it starts its own demo server on a free port.
 //!
 //! ```text
-//! cargo run --release -p tokio-demo --example s08-cpu-blocks-io [ROUNDS]
+//! cargo run --release -p tokio-demo --example s08-cpu-blocks-io -- \
+//!     [hash|sum-squares] [ROUNDS|N]
 //! ```
 
 use std::time::{Duration, Instant};
 
 use demo_server::{Background, Config};
+use shared::Task;
 use tokio::task::JoinSet;
 
-/// Where a chain runs.
+/// Where a CPU job runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Mode {
     /// Straight inside an async task: blocks a runtime worker.
@@ -66,21 +72,24 @@ async fn download(client: reqwest::Client, url: String, t0: Instant) -> Row {
     }
 }
 
-async fn chain(mode: Mode, seed: u64, rounds: u64, t0: Instant) -> Row {
+async fn chain(mode: Mode, i: usize, task: Task, t0: Instant) -> Row {
+    // "hash_me #0", not the whole name: the label column is 18 wide.
+    let name = task.name();
+    let label = format!("{} #{i}", name.split('(').next().unwrap_or("job"));
     let start = t0.elapsed();
     match mode {
         // No .await inside: this worker does nothing else until it ends.
         Mode::Naive => {
-            shared::hash_me(seed, rounds);
+            task.compute();
         }
         Mode::Right => {
-            tokio::task::spawn_blocking(move || shared::hash_me(seed, rounds))
+            tokio::task::spawn_blocking(move || task.compute())
                 .await
-                .expect("hash_me never panics");
+                .expect("the kernels never panic");
         }
     }
     Row {
-        label: format!("hash_me #{seed}"),
+        label,
         cpu: true,
         start,
         end: t0.elapsed(),
@@ -88,7 +97,7 @@ async fn chain(mode: Mode, seed: u64, rounds: u64, t0: Instant) -> Row {
 }
 
 /// Runs the mix on a fresh two-worker runtime and returns the timeline.
-fn run(mode: Mode, server: &Background, rounds: u64) -> Vec<Row> {
+fn run(mode: Mode, server: &Background, jobs: &[Task]) -> Vec<Row> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -105,8 +114,8 @@ fn run(mode: Mode, server: &Background, rounds: u64) -> Vec<Row> {
             let url = server.url(&format!("/pages/page-{i:02}"));
             tasks.spawn(download(client.clone(), url, t0));
         }
-        for seed in 0..CHAINS {
-            tasks.spawn(chain(mode, seed, rounds, t0));
+        for (i, job) in jobs.iter().enumerate() {
+            tasks.spawn(chain(mode, i, job.clone(), t0));
         }
         let mut rows = tasks.join_all().await;
         rows.sort_by(|a, b| (a.cpu, &a.label).cmp(&(b.cpu, &b.label)));
@@ -136,31 +145,58 @@ fn draw(rows: &[Row]) {
     }
 }
 
-fn main() {
-    let rounds = std::env::args()
-        .nth(1)
-        .and_then(|r| r.parse().ok())
-        // About 0.3-0.4 s per chain in a release build on this machine:
-        // well past the 100 ms the downloads should take.
-        .unwrap_or(4_000_000);
+/// The two CPU jobs, and their description for the summary line.
+fn jobs(kernel: &str, size: Option<u64>) -> (Vec<Task>, String) {
+    // Defaults that take about as long as each other, 0.2-0.5 s per job
+    // in a release build here: well past the downloads' 100 ms.
+    if kernel == "sum-squares" {
+        let n = size.unwrap_or(300_000_000);
+        (
+            Task::sums(CHAINS, n),
+            format!("sums of squares (n = {n} + x)"),
+        )
+    } else {
+        let rounds = size.unwrap_or(4_000_000);
+        (
+            Task::hashes(CHAINS, rounds),
+            format!("hash chains ({rounds} rounds)"),
+        )
+    }
+}
+
+/// Stops on an argument that means nothing here, rather than ignore it.
+fn usage(arg: &str) -> ! {
+    eprintln!("unexpected {arg:?}; arguments: [hash|sum-squares] [ROUNDS|N]");
+    std::process::exit(2)
+}
+
+fn main() -> std::io::Result<()> {
+    let (mut kernel, mut size) = (String::from("hash"), None);
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "hash" | "sum-squares" => kernel = arg,
+            n => size = Some(n.parse().unwrap_or_else(|_| usage(n))),
+        }
+    }
+    let (jobs, what) = jobs(&kernel, size);
     let server = Background::start(Config {
         latency: Duration::from_millis(100),
         ..Config::default()
-    })
-    .expect("a demo server starts on 127.0.0.1:0");
+    })?;
     let _ = rustls::crypto::ring::default_provider().install_default();
 
     for mode in [Mode::Naive, Mode::Right] {
-        let rows = run(mode, &server, rounds);
+        let rows = run(mode, &server, &jobs);
         let last_download = rows.iter().filter(|r| !r.cpu).map(|r| r.end);
         let last_chain = rows.iter().filter(|r| r.cpu).map(|r| r.end);
         println!(
             "{mode:?}: {DOWNLOADS} downloads (100 ms latency) done at {} ms, \
-             {CHAINS} hash chains ({rounds} rounds) done at {} ms",
+             {CHAINS} {what} done at {} ms",
             last_download.max().unwrap_or_default().as_millis(),
             last_chain.max().unwrap_or_default().as_millis(),
         );
         draw(&rows);
         println!();
     }
+    Ok(())
 }
