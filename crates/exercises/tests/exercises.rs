@@ -9,8 +9,13 @@
 //! not guessed from the time.
 //!
 //! Those tests are `#[ignore]`d so that `cargo test --workspace` stays
-//! green while the exercises are unsolved. One test that is not ignored
-//! checks that every exercise, solved or not, still downloads correctly.
+//! green while the exercises are unsolved. Two tests are not ignored: one
+//! checks that every exercise, solved or not, still downloads correctly;
+//! the other runs every exercise's check (the same `check_ex*` function
+//! the ignored test calls) on its solution, the demo binary, so a check
+//! that no solution can pass fails the workspace's tests.
+
+use std::path::Path;
 
 use testkit::{Fixture, Stats};
 
@@ -25,11 +30,12 @@ const URLS: usize = 8;
 
 /// Runs `bin` on `URLS` pages with `args`, checks that everything was
 /// downloaded correctly, and returns what the server counted.
-fn download_everything(bin: &str, latency_ms: u64, args: &[&str]) -> Stats {
+fn download_everything(bin: &Path, latency_ms: u64, args: &[&str]) -> Stats {
     let fx = Fixture::with_latency(latency_ms);
     let urls = fx.pages(URLS);
     let mut args = args.to_vec();
     args.push("--json");
+    let bin = bin.to_str().expect("the binary's path is UTF-8");
     let run = fx.download(bin, &urls, &args);
 
     assert_eq!(run.code, Some(0), "the program failed:\n{run:?}");
@@ -74,44 +80,104 @@ fn assert_in_flight(stats: &Stats, expected: u64, what: &str) {
     );
 }
 
+// The checks: one function per exercise (two for exercise 3's steps),
+// called by the ignored test with the exercise's binary and by
+// `every_check_passes_on_its_solution` with the demo that solves it.
+
+fn check_ex01(bin: &Path) {
+    let stats = download_everything(bin, 100, &["--workers", "4"]);
+    assert_in_flight(&stats, 4, "--workers 4: four threads");
+}
+
+fn check_ex02(bin: &Path) {
+    let stats = download_everything(bin, 100, &["--workers", "4"]);
+    assert_in_flight(&stats, 4, "--workers 4: a pool of four threads");
+}
+
+fn check_ex03_all_at_once(bin: &Path) {
+    let stats = download_everything(bin, 100, &[]);
+    assert_in_flight(&stats, URLS as u64, "no --workers: every URL at once");
+}
+
+fn check_ex03_at_most_workers(bin: &Path) {
+    let stats = download_everything(bin, 100, &["--workers", "3"]);
+    assert_in_flight(&stats, 3, "--workers 3: a semaphore of 3 permits");
+}
+
+fn check_ex04(bin: &Path) {
+    let stats = download_everything(bin, 100, &["--workers", "3"]);
+    assert_in_flight(&stats, 3, "--workers 3: three worker processes");
+}
+
+/// An exercise's check, run on a binary.
+type Check = fn(&Path);
+
+/// Every check, by name, and the demo package that solves it.
+const SOLUTIONS: [(&str, Check, &str); 5] = [
+    ("check_ex01", check_ex01, "threaded-queue-demo"),
+    ("check_ex02", check_ex02, "thread-pool-demo"),
+    (
+        "check_ex03_all_at_once",
+        check_ex03_all_at_once,
+        "tokio-demo",
+    ),
+    (
+        "check_ex03_at_most_workers",
+        check_ex03_at_most_workers,
+        "tokio-demo",
+    ),
+    ("check_ex04", check_ex04, "multiprocess-demo"),
+];
+
 #[test]
 fn every_exercise_downloads_everything_solved_or_not() {
     for bin in [EX01, EX02, EX03, EX04] {
-        download_everything(bin, 0, &["--workers", "3"]);
+        download_everything(Path::new(bin), 0, &["--workers", "3"]);
+    }
+}
+
+/// The solutions are the demo crates: each exercise's check must pass on
+/// its demo's binary (built once into `target/demo-bins` by the
+/// conformance crate, shared with the shootout's smoke test).
+#[test]
+fn every_check_passes_on_its_solution() {
+    let demos = conformance::demos();
+    for (check_name, check, package) in SOLUTIONS {
+        let demo = demos
+            .iter()
+            .find(|d| d.package == package)
+            .unwrap_or_else(|| panic!("no demo binary {package}"));
+        eprintln!("{check_name} on {package} ({})", demo.binary.display());
+        check(&demo.binary);
     }
 }
 
 #[test]
 #[ignore = "exercise 1: cargo test -p exercises -- --ignored ex01"]
 fn ex01_threads() {
-    let stats = download_everything(EX01, 100, &["--workers", "4"]);
-    assert_in_flight(&stats, 4, "--workers 4: four threads");
+    check_ex01(Path::new(EX01));
 }
 
 #[test]
 #[ignore = "exercise 2: cargo test -p exercises -- --ignored ex02"]
 fn ex02_thread_pool() {
-    let stats = download_everything(EX02, 100, &["--workers", "4"]);
-    assert_in_flight(&stats, 4, "--workers 4: a pool of four threads");
+    check_ex02(Path::new(EX02));
 }
 
 #[test]
 #[ignore = "exercise 3, step 1: cargo test -p exercises -- --ignored ex03"]
 fn ex03_tokio_all_at_once() {
-    let stats = download_everything(EX03, 100, &[]);
-    assert_in_flight(&stats, URLS as u64, "no --workers: every URL at once");
+    check_ex03_all_at_once(Path::new(EX03));
 }
 
 #[test]
 #[ignore = "exercise 3, step 2: cargo test -p exercises -- --ignored ex03"]
 fn ex03_tokio_at_most_workers() {
-    let stats = download_everything(EX03, 100, &["--workers", "3"]);
-    assert_in_flight(&stats, 3, "--workers 3: a semaphore of 3 permits");
+    check_ex03_at_most_workers(Path::new(EX03));
 }
 
 #[test]
 #[ignore = "exercise 4: cargo test -p exercises -- --ignored ex04"]
 fn ex04_processes() {
-    let stats = download_everything(EX04, 100, &["--workers", "3"]);
-    assert_in_flight(&stats, 3, "--workers 3: three worker processes");
+    check_ex04(Path::new(EX04));
 }
