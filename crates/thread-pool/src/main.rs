@@ -74,8 +74,8 @@ fn download_one(
 /// with two cores, two threads really do run two hash chains at once.
 ///
 /// One task per piece here too: rayon would otherwise hand each thread a
-/// run of several 25 ms chains, and a thread that wakes late (or runs on
-/// a busier core) could not be helped until its whole run was done.
+/// run of several chains, and a thread that runs slower (a busier core)
+/// could not be helped until its whole run was done.
 fn compute_all(run: &Run) {
     pool(run).install(|| {
         run.tasks.par_iter().with_max_len(1).for_each(|task| {
