@@ -108,7 +108,9 @@ fn process_all(saved_texts: Receiver<Vec<u8>>) -> WordCounts {
 /// on two cores really do run two hash chains at once.
 fn compute_all(run: &Run) {
     pool(run.workers, "cpu").install(|| {
-        run.tasks.par_iter().for_each(|task| {
+        // One task per piece, as in thread-pool-demo: no thread is left
+        // with a run of chains while the other has nothing to do.
+        run.tasks.par_iter().with_max_len(1).for_each(|task| {
             run.track(worker(), &task.name(), || compute_one(task));
         });
     });
