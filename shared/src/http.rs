@@ -56,6 +56,10 @@ impl Session {
             .timeout_global(Some(config.timeout))
             .max_idle_connections_per_host(config.pool_size)
             .max_idle_connections(config.pool_size.max(10))
+            // Straight to the server, as every demo connects: a proxy from
+            // the environment (HTTP_PROXY) cannot reach a demo server on
+            // 127.0.0.1, and hyper's client has no proxies at all.
+            .proxy(None)
             .tls_config(TlsConfig::builder().root_certs(trusted).build())
             .user_agent(USER_AGENT)
             .build()

@@ -23,14 +23,17 @@ impl ServerStats {
 
     /// `POST /stats/reset`: counting starts again from zero.
     pub fn reset(&self) -> Result<(), ureq::Error> {
-        ureq::post(format!("{}/stats/reset", self.base)).send_empty()?;
+        direct()
+            .post(format!("{}/stats/reset", self.base))
+            .send_empty()?;
         Ok(())
     }
 
     /// `GET /stats`: the counters as JSON (`requests`, `in_flight`,
     /// `peak_in_flight`, `connections`, `failures_injected`).
     pub fn read(&self) -> Result<serde_json::Value, ureq::Error> {
-        let text = ureq::get(format!("{}/stats", self.base))
+        let text = direct()
+            .get(format!("{}/stats", self.base))
             .call()?
             .into_body()
             .read_to_string()?;
@@ -47,6 +50,13 @@ impl ServerStats {
     }
 }
 
+/// A fresh agent (no pool: every call opens one connection) that connects
+/// straight to the server, as the demos do: a proxy named by HTTP_PROXY
+/// could not reach a demo server on 127.0.0.1.
+fn direct() -> ureq::Agent {
+    ureq::Agent::config_builder().proxy(None).build().into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,7 +68,7 @@ mod tests {
                 .unwrap();
         let stats = ServerStats::of(&server.url("/pages/x")).unwrap();
         assert_eq!(stats.base(), server.base_url());
-        let agent = ureq::Agent::new_with_defaults();
+        let agent = direct();
         for _ in 0..3 {
             let mut page = agent.get(server.url("/pages/x")).call().unwrap();
             page.body_mut().read_to_vec().unwrap();

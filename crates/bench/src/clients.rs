@@ -46,6 +46,7 @@ pub fn ureq_without_timeouts(config: &HttpConfig) -> ureq::Agent {
     ureq::Agent::config_builder()
         .max_idle_connections_per_host(config.pool_size)
         .max_idle_connections(config.pool_size.max(10))
+        .proxy(None)
         .build()
         .into()
 }
@@ -107,6 +108,7 @@ impl Reqwest {
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .pool_max_idle_per_host(config.pool_size)
+            .no_proxy()
             .build()
             .expect("the crypto provider is installed and the config is valid");
         Reqwest { client, runtime }

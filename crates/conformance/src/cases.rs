@@ -11,7 +11,6 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::net::TcpListener;
 use std::time::Duration;
 
 use demo_server::{Config, DEFAULT_PAGE_SIZE, bytes_body, page_body};
@@ -55,16 +54,11 @@ fn urls(pairs: &[(String, Vec<u8>)]) -> Vec<String> {
     pairs.iter().map(|(url, _)| url.clone()).collect()
 }
 
-/// A loopback URL where nothing listens (a free port, let go), and its
-/// port.
+/// A loopback URL where nothing listens, and its port: bound for the
+/// whole test process, never listening (`testkit::refused_port`), so no
+/// other test's server can be handed the same port.
 fn refused_url() -> (String, u16) {
-    let listener =
-        TcpListener::bind("127.0.0.1:0").expect("can bind a loopback port");
-    let port = listener
-        .local_addr()
-        .expect("a bound socket has one")
-        .port();
-    drop(listener);
+    let port = testkit::refused_port();
     (format!("http://127.0.0.1:{port}/pages/nobody-home"), port)
 }
 
@@ -283,14 +277,14 @@ pub fn cases() -> Vec<Case> {
             plan: |env| {
                 let all = pages(env, "p", 60);
                 let mut plan = env.lines(urls(&all));
-                let (package, out) = (env.package, env.out());
+                let (package, out) = (env.package.clone(), env.out());
                 plan.expect = Expect {
                     code: 1,
                     summary: Summary::Any,
                     saved: Saved::Custom,
                     stderr: vec![Line::Each("error: ".into())],
                     check: Some(Box::new(move |o: &Outcome| {
-                        fail_rate_check(package, &out, &all, o)
+                        fail_rate_check(&package, &out, &all, o)
                     })),
                     ..Expect::default()
                 };

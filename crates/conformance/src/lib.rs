@@ -6,13 +6,13 @@
 //! worse. Each [`Case`] is a URL list (plus a server setting, flags, an
 //! output folder) and what must happen: the exit code, the summary line,
 //! the saved files byte for byte, and the error lines word for word, in
-//! the one wording of [`shared::Error`]. `tests/suite.rs` runs every case
-//! against every demo and prints a table of cases x approaches;
-//! `tests/readme.rs` checks that the README's "Failure handling" table is
-//! this one.
+//! the one wording of [`shared::Error`]. Each demo's own integration test
+//! calls [`check`] with its binary, which runs every case and prints the
+//! demo's column of the table; `tests/readme.rs` checks that the README's
+//! "Failure handling" table is this one.
 //!
-//! Run it: `cargo test -p conformance -- --nocapture` (the first run
-//! builds the seven demos into `target/demo-bins`).
+//! Run it on one demo: `cargo test -p tokio-demo conformance --
+//! --nocapture`.
 
 mod cases;
 mod demos;
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub use cases::cases;
-pub use demos::{ALL, Demo, all as demos, workspace_root};
+pub use demos::{Demo, check, workspace_root};
 pub use reset::ResetServer;
 pub use runner::{Outcome, Verdict, run_case};
 pub use table::{readme_table, results_table};
@@ -51,7 +51,7 @@ pub struct Case {
 /// What a case's plan can use: the server, a scratch folder, the demo.
 pub struct Env {
     /// The package being tested, e.g. `tokio-demo`.
-    pub package: &'static str,
+    pub package: String,
     /// `http://127.0.0.1:PORT` of this run's demo server.
     pub base: String,
     /// A scratch folder of this run (holds the URL file and `out/`).
@@ -116,7 +116,8 @@ pub struct Plan {
     /// Further flags, e.g. `--timeout 1`.
     pub args: Vec<String>,
     /// Run the demo as user `nobody` when the suite runs as root (root may
-    /// write anywhere, so "not writable" needs another user).
+    /// write anywhere, so "not writable" needs another user), from a copy
+    /// of the binary that `nobody` can reach wherever the checkout is.
     pub as_nobody: bool,
     /// Send SIGINT during the run instead of letting it finish.
     pub interrupt: Option<Interrupt>,

@@ -9,7 +9,8 @@
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::path::Path;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::thread::sleep;
@@ -116,45 +117,113 @@ pub struct Verdict {
     /// The case's name.
     pub case: &'static str,
     /// The demo's short name.
-    pub demo: &'static str,
-    /// What differed from the expectations; empty means it passed.
+    pub demo: String,
+    /// The command that ran (or would have run) the demo.
+    pub command: String,
+    /// What differed from the expectations, in "saw X, want Y" form;
+    /// empty means it passed. A case whose setup failed has one entry
+    /// saying so.
     pub differences: Vec<String>,
+    /// Why the case could not be set up here, if it could not (say, no
+    /// other user can reach the scratch folder): the table shows it, and
+    /// it is neither a pass nor a failure.
+    pub not_run: Option<String>,
 }
 
-/// Runs `case` against `demo` and compares.
+impl Verdict {
+    /// Something differed from the case's expectations.
+    pub fn failed(&self) -> bool {
+        !self.differences.is_empty()
+    }
+}
+
+/// Runs `case` against `demo` and compares. Never panics: a case whose
+/// setup or run panics (a folder it cannot create, a port it cannot bind)
+/// is a failed verdict that says so, so the other cases still run.
 pub fn run_case(case: &Case, demo: &Demo) -> Verdict {
+    let mut verdict = Verdict {
+        case: case.name,
+        demo: demo.name.clone(),
+        command: format!("{} (not started)", demo.binary.display()),
+        differences: Vec::new(),
+        not_run: None,
+    };
+    let run = panic::catch_unwind(AssertUnwindSafe(|| {
+        run_case_inner(case, demo, &mut verdict)
+    }));
+    if let Err(payload) = run {
+        let why = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("(no message)");
+        verdict
+            .differences
+            .push(format!("the case itself failed: {why}"));
+    }
+    verdict
+}
+
+fn run_case_inner(case: &Case, demo: &Demo, verdict: &mut Verdict) {
     let server = Background::start((case.server)())
         .expect("the demo server can bind a loopback port");
     let scratch = tempfile::tempdir().expect("can create a temp folder");
     let logs = tempfile::tempdir().expect("can create a temp folder");
     let env = Env {
-        package: demo.package,
+        package: demo.package.clone(),
         base: server.base_url(),
         dir: scratch.path().to_owned(),
         reset: OnceLock::new(),
     };
     let plan = (case.plan)(&env);
-    let outcome = execute(demo, &env, &plan, &server, logs.path());
-    let differences = compare(demo.package, &plan, &outcome);
+    write_url_file(&env, &plan);
+    let mut command = testkit::command(&demo.binary);
+    command
+        .arg("--urls")
+        .arg(env.url_file())
+        .arg("--out")
+        .arg(&plan.out)
+        .args(&plan.args);
+    // Held until the run is over: the copy of the binary `nobody` runs.
+    let mut _reachable_copy = None;
+    if plan.as_nobody {
+        match locked_out(&mut command, demo, &env, &plan) {
+            Ok(copy) => _reachable_copy = copy,
+            Err(why) => verdict.not_run = Some(why),
+        }
+    }
+    verdict.command = describe(&command);
+    if verdict.not_run.is_none() {
+        let outcome = execute(command, &env, &plan, &server, logs.path());
+        verdict.differences = compare(&demo.package, &plan, &outcome);
+    }
     // Permissions a case took away (the not-writable folder) are given
     // back, so that the scratch folder can be deleted.
     restore_permissions(scratch.path());
-    Verdict {
-        case: case.name,
-        demo: demo.name,
-        differences,
-    }
 }
 
-/// Writes the inputs, runs the demo (interrupting it if the plan says so)
-/// and collects what it left behind.
-fn execute(
-    demo: &Demo,
-    env: &Env,
-    plan: &Plan,
-    server: &Background,
-    logs: &Path,
-) -> Outcome {
+/// The command as a line to paste into a shell (the environment aside).
+fn describe(command: &Command) -> String {
+    let quote = |s: &std::ffi::OsStr| {
+        let s = s.to_string_lossy();
+        if !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-=:,".contains(c))
+        {
+            s.into_owned()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let mut line = quote(command.get_program());
+    for arg in command.get_args() {
+        line.push(' ');
+        line.push_str(&quote(arg));
+    }
+    line
+}
+
+fn write_url_file(env: &Env, plan: &Plan) {
     let url_file = env.url_file();
     match &plan.urls {
         UrlFile::Lines(lines) => {
@@ -167,23 +236,33 @@ fn execute(
         }
         UrlFile::Missing => {}
     }
+}
+
+/// Runs the demo (interrupting it if the plan says so) and collects what
+/// it left behind.
+fn execute(
+    mut command: Command,
+    env: &Env,
+    plan: &Plan,
+    server: &Background,
+    logs: &Path,
+) -> Outcome {
     let stdout_path = logs.join("stdout");
     let stderr_path = logs.join("stderr");
-    let mut command = Command::new(&demo.binary);
     command
-        .arg("--urls")
-        .arg(&url_file)
-        .arg("--out")
-        .arg(&plan.out)
-        .args(&plan.args)
         .stdin(Stdio::null())
         .stdout(File::create(&stdout_path).expect("can create a log file"))
         .stderr(File::create(&stderr_path).expect("can create a log file"));
-    if plan.as_nobody {
-        as_nobody(&mut command, &env.dir);
-    }
     let mut outcome = Outcome::default();
-    let mut child = command.spawn().expect("the demo binary starts");
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            outcome
+                .problems
+                .push(format!("the demo did not start: {e}"));
+            return outcome;
+        }
+    };
 
     let status = match &plan.interrupt {
         None => wait(&mut child, RUN_LIMIT),
@@ -303,27 +382,103 @@ fn children_of(parent: u32) -> Vec<u32> {
         .collect()
 }
 
-/// Runs the demo as `nobody` when this process is root, and opens the
-/// scratch folder and URL file to it. Root may write into any folder, so
-/// "not writable" only means something for another user.
+/// Sets up the "not writable" case so that it means the same for any
+/// user: the output folder has mode 0555, and the demo must be refused.
+///
+/// Root may write into any folder, so as root the demo runs as `nobody`,
+/// from a copy of its binary in a fresh folder under the temp folder: the
+/// checkout may be somewhere `nobody` cannot enter (a 0700 home, a
+/// `mktemp -d`), and the copy does not care. The scratch folder and URL
+/// file are opened to `nobody` too. Returns the copy's folder (the copy
+/// lives as long as it does), or why the case cannot be set up here: a
+/// folder on the way that `nobody` cannot enter, or a user who can write
+/// into a 0555 folder anyway.
 #[cfg(unix)]
-fn as_nobody(command: &mut Command, dir: &Path) {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+fn locked_out(
+    command: &mut Command,
+    demo: &Demo,
+    env: &Env,
+    plan: &Plan,
+) -> Result<Option<tempfile::TempDir>, String> {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
-    let owner = fs::metadata(dir).map(|m| m.uid()).unwrap_or(1);
-    if owner != 0 {
-        return;
+    // The scratch folder is this process's own: its owner is who we are.
+    let root = fs::metadata(&env.dir).is_ok_and(|m| m.uid() == 0);
+    if !root {
+        // A normal user: the folder's mode is enough, if it holds.
+        let probe = plan.out.join(".can-i-write");
+        return match File::create(&probe) {
+            Ok(_) => {
+                let _ = fs::remove_file(&probe);
+                Err(format!(
+                    "this user can write into {} despite mode 0555",
+                    plan.out.display()
+                ))
+            }
+            Err(_) => Ok(None),
+        };
     }
     let open = |path: &Path, mode| {
-        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))
+            .map_err(|e| format!("cannot chmod {}: {e}", path.display()))
     };
-    open(dir, 0o755);
-    open(&dir.join("urls.txt"), 0o644);
-    command.uid(65534).gid(65534);
+    let bin_dir = tempfile::tempdir()
+        .map_err(|e| format!("cannot create a temp folder: {e}"))?;
+    open(bin_dir.path(), 0o755)?;
+    let copy = bin_dir.path().join(&demo.package);
+    fs::copy(&demo.binary, &copy).map_err(|e| {
+        format!(
+            "cannot copy {} to {}: {e}",
+            demo.binary.display(),
+            copy.display()
+        )
+    })?;
+    open(&copy, 0o755)?;
+    open(&env.dir, 0o755)?;
+    if env.url_file().exists() {
+        open(&env.url_file(), 0o644)?;
+    }
+    for dir in [bin_dir.path(), env.dir.as_path()] {
+        if let Some(closed) = closed_to_others(dir) {
+            return Err(format!(
+                "user nobody cannot enter {} (no x for others), so cannot \
+                 reach {}",
+                closed.display(),
+                dir.display()
+            ));
+        }
+    }
+    let mut again = testkit::command(&copy);
+    again.args(command.get_args());
+    again.uid(65534).gid(65534);
+    *command = again;
+    Ok(Some(bin_dir))
 }
 
 #[cfg(not(unix))]
-fn as_nobody(_command: &mut Command, _dir: &Path) {}
+fn locked_out(
+    _command: &mut Command,
+    _demo: &Demo,
+    _env: &Env,
+    _plan: &Plan,
+) -> Result<Option<tempfile::TempDir>, String> {
+    Err("a read-only folder is a unix mode here".into())
+}
+
+/// The first folder from `/` down to `dir` that other users may not
+/// enter, if any.
+#[cfg(unix)]
+fn closed_to_others(dir: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fs::canonicalize(dir).ok()?;
+    dir.ancestors()
+        .filter(|a| {
+            fs::metadata(a).is_ok_and(|m| m.permissions().mode() & 0o001 == 0)
+        })
+        .last()
+        .map(Path::to_owned)
+}
 
 /// Makes every folder under `dir` writable again.
 fn restore_permissions(dir: &Path) {

@@ -1,58 +1,79 @@
-//! The two tables: the suite's results (cases x approaches, printed by
-//! `cargo test -p conformance -- --nocapture`) and the README's "Failure
+//! The two tables: the suite's results (cases down, the demo across,
+//! printed by each demo's conformance test) and the README's "Failure
 //! handling" table (case, what every demo does, who differs).
 
 use std::fmt::Write;
 
+use crate::Case;
 use crate::runner::Verdict;
-use crate::{ALL, Case};
 
-/// Cases down, approaches across: `pass`, `pass*` (passes with a
-/// documented difference), or `FAIL [n]` with the differences listed
-/// under the table as `[n]`.
+/// Cases down, the demos of `verdicts` across: `pass`, `pass*` (passes
+/// with a documented difference), `FAIL [n]` with the command and what
+/// differed listed under the table as `[n]`, or `not run [n]` with why
+/// the case could not be set up here.
 pub fn results_table(cases: &[Case], verdicts: &[Verdict]) -> String {
+    let mut demos: Vec<&str> = Vec::new();
+    for v in verdicts {
+        if !demos.contains(&v.demo.as_str()) {
+            demos.push(&v.demo);
+        }
+    }
     let width = cases.iter().map(|c| c.name.chars().count()).max();
     let width = width.unwrap_or(0);
     let mut table = format!("{:width$}", "case");
-    for (name, _) in ALL {
-        let _ = write!(table, "  {name:>w$}", w = name.len().max(8));
+    for name in &demos {
+        let _ = write!(table, "  {name:>w$}", w = name.len().max(11));
     }
     table.push('\n');
     let mut notes = String::new();
     let mut count = 0;
     for case in cases {
         let _ = write!(table, "{:width$}", case.name);
-        for (name, _) in ALL {
+        for &name in &demos {
             let verdict = verdicts
                 .iter()
                 .find(|v| v.case == case.name && v.demo == name);
             let cell = match verdict {
                 None => "-".to_owned(),
-                Some(v) if v.differences.is_empty() => {
+                Some(v) if v.failed() => {
+                    count += 1;
+                    let _ = writeln!(
+                        notes,
+                        "[{count}] FAIL {name} / {}\n    ran: {}\n    {}",
+                        case.name,
+                        v.command,
+                        v.differences.join("\n    ")
+                    );
+                    format!("FAIL [{count}]")
+                }
+                Some(v) if v.not_run.is_some() => {
+                    count += 1;
+                    let why = v.not_run.as_deref().unwrap_or_default();
+                    let _ = writeln!(
+                        notes,
+                        "[{count}] NOT RUN {name} / {}: cannot be set up \
+                         here: {why}",
+                        case.name
+                    );
+                    format!("not run [{count}]")
+                }
+                Some(_) => {
                     if case.differs.iter().any(|(who, _)| *who == name) {
                         "pass*".to_owned()
                     } else {
                         "pass".to_owned()
                     }
                 }
-                Some(v) => {
-                    count += 1;
-                    let _ = writeln!(
-                        notes,
-                        "[{count}] {name} / {}:\n    {}",
-                        case.name,
-                        v.differences.join("\n    ")
-                    );
-                    format!("FAIL [{count}]")
-                }
             };
-            let _ = write!(table, "  {cell:>w$}", w = name.len().max(8));
+            let _ = write!(table, "  {cell:>w$}", w = name.len().max(11));
         }
         table.push('\n');
     }
     for case in cases {
         for (who, why) in case.differs {
-            let _ = writeln!(notes, "* {who} / {}: {why}", case.name);
+            if demos.contains(who) {
+                let _ = writeln!(notes, "* {who} / {}: {why}", case.name);
+            }
         }
     }
     if !notes.is_empty() {

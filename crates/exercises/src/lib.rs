@@ -34,6 +34,8 @@ pub mod aio {
                 .timeout(config.timeout)
                 .connect_timeout(config.connect_timeout)
                 .pool_max_idle_per_host(config.pool_size)
+                // Straight to the server: HTTP_PROXY cannot reach 127.0.0.1.
+                .no_proxy()
                 .build()
                 .expect("a crypto provider is installed just above");
             Session {

@@ -83,3 +83,10 @@ fn sequential_refuses_more_workers() {
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(run.stderr.contains("--workers must be 1"), "{run:?}");
 }
+
+/// Every case of the conformance table on this binary; prints its column
+/// (`cargo test -p seq-demo conformance -- --nocapture`).
+#[test]
+fn conformance() {
+    conformance::check(BIN);
+}

@@ -1,5 +1,4 @@
-//! Which demos exist, and building them. Also a library: the conformance
-//! suite runs the same seven binaries, built the same way.
+//! Which demos exist, and building them (or finding them built).
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -124,7 +123,7 @@ pub fn python() -> Result<Vec<Approach>> {
 /// approach's binary path from cargo's own report of what it built.
 pub fn build(approaches: &mut [Approach], debug: bool) -> Result<()> {
     let packages: Vec<&str> = approaches.iter().map(|a| a.package).collect();
-    let mut executables = build_bins(&packages, !debug, None)?;
+    let mut executables = build_bins(&packages, !debug)?;
     for a in approaches.iter_mut() {
         a.binary = executables.remove(a.package).with_context(|| {
             format!("cargo built no binary named {}", a.package)
@@ -133,13 +132,36 @@ pub fn build(approaches: &mut [Approach], debug: bool) -> Result<()> {
     Ok(())
 }
 
-/// Runs `cargo build --bins -p P...` (with `--release` if `release`, into
-/// `target_dir` if given, else wherever `CARGO_TARGET_DIR` says) and
-/// returns each binary's path by name, as cargo reported it.
-pub fn build_bins(
+/// Points each approach at its binary in `dir` (`--bin-dir`), as cargo
+/// left it there; nothing is built. Names every missing binary.
+pub fn prebuilt(approaches: &mut [Approach], dir: &Path) -> Result<()> {
+    let mut missing = Vec::new();
+    for a in approaches.iter_mut() {
+        let binary = dir
+            .join(a.package)
+            .with_extension(std::env::consts::EXE_EXTENSION);
+        if !binary.is_file() {
+            missing.push(binary.display().to_string());
+        }
+        a.binary = binary;
+    }
+    if !missing.is_empty() {
+        bail!(
+            "--bin-dir {}: no such binary: {}; build them first (cargo build \
+             --bins)",
+            dir.display(),
+            missing.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Runs `cargo build --bins -p P...` (with `--release` if `release`) and
+/// returns each binary's path by name, as cargo reported it (wherever
+/// `CARGO_TARGET_DIR` puts it).
+fn build_bins(
     packages: &[&str],
     release: bool,
-    target_dir: Option<&Path>,
 ) -> Result<HashMap<String, PathBuf>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
@@ -150,9 +172,6 @@ pub fn build_bins(
     ]);
     if release {
         cmd.arg("--release");
-    }
-    if let Some(dir) = target_dir {
-        cmd.env("CARGO_TARGET_DIR", dir);
     }
     for package in packages {
         cmd.args(["-p", package]);

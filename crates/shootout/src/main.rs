@@ -88,6 +88,10 @@ struct Args {
     /// Use debug builds of the demos (quick to build; slow CPU numbers).
     #[arg(long)]
     debug: bool,
+    /// Run the demo binaries already built in this folder (e.g.
+    /// target/debug) instead of building them.
+    #[arg(long, value_name = "DIR", conflicts_with = "debug")]
+    bin_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -118,12 +122,16 @@ fn shootout(args: &Args) -> Result<()> {
     }
     let workloads = workloads(&args.workload);
     let mut approaches = approaches::select(&args.approaches)?;
-    eprintln!(
-        "shootout: building {} demos ({})...",
-        approaches.len(),
-        if args.debug { "debug" } else { "release" }
-    );
-    approaches::build(&mut approaches, args.debug)?;
+    if let Some(dir) = &args.bin_dir {
+        approaches::prebuilt(&mut approaches, dir)?;
+    } else {
+        eprintln!(
+            "shootout: building {} demos ({})...",
+            approaches.len(),
+            if args.debug { "debug" } else { "release" }
+        );
+        approaches::build(&mut approaches, args.debug)?;
+    }
     if args.with_python {
         match approaches::python() {
             Ok(python) => approaches.extend(python),

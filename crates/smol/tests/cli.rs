@@ -83,3 +83,10 @@ fn hash_answers_match_the_shared_kernel() {
 fn sum_squares_answers_match_the_shared_kernel() {
     cases::sum_squares_answers(BIN, 3, 1000, &["--json"]);
 }
+
+/// Every case of the conformance table on this binary; prints its column
+/// (`cargo test -p smol-demo conformance -- --nocapture`).
+#[test]
+fn conformance() {
+    conformance::check(BIN);
+}

@@ -7,16 +7,23 @@
 //! list of cases, not plumbing.
 //!
 //! [`cases`] holds the tests every demo runs alike (bad input, failures,
-//! the CPU workloads' answers...), [`trace`] reads and checks `--trace`.
+//! the CPU workloads' answers...), [`exercises`] the exercises' checks
+//! (run on the exercises and on the demos that solve them), [`trace`]
+//! reads and checks `--trace`.
 
 pub mod cases;
+pub mod exercises;
 pub mod trace;
 
+use std::ffi::OsStr;
 use std::fs;
-use std::net::TcpListener;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
+
+use socket2::{Domain, Socket, Type};
 
 pub use demo_server::{Background, Config, DEFAULT_PAGE_SIZE, Stats};
 
@@ -140,10 +147,38 @@ impl std::fmt::Debug for Run {
     }
 }
 
-/// Runs a demo binary with `args`, killing it if it outlives [`RUN_LIMIT`]
-/// (assert_cmd reads both pipes on threads, so a chatty demo cannot block).
+/// The variables that name a proxy: ureq and reqwest read them unless
+/// told not to.
+pub const PROXY_VARS: [&str; 6] = [
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// A command for a demo binary, in the same environment whatever the
+/// shell that runs `cargo test` has set: every [`PROXY_VARS`] names a
+/// proxy that refuses connections. Every demo connects straight to the
+/// server, so none of its requests may notice; one that went through the
+/// proxy would fail its test instead of depending on the user's shell.
+pub fn command(bin: impl AsRef<OsStr>) -> std::process::Command {
+    static PROXY: OnceLock<String> = OnceLock::new();
+    let proxy = PROXY.get_or_init(refused_base);
+    let mut command = std::process::Command::new(bin);
+    for var in PROXY_VARS {
+        command.env(var, proxy);
+    }
+    command
+}
+
+/// Runs a demo binary with `args` (see [`command`]), killing it if it
+/// outlives [`RUN_LIMIT`] (assert_cmd reads both pipes on threads, so a
+/// chatty demo cannot block).
 pub fn run(bin: &str, args: &[String]) -> Run {
-    let output = assert_cmd::Command::new(bin)
+    let mut command = assert_cmd::Command::from_std(command(bin));
+    let output = command
         .args(args)
         .timeout(RUN_LIMIT)
         .output()
@@ -160,8 +195,7 @@ pub fn run(bin: &str, args: &[String]) -> Run {
     }
 }
 
-/// A URL on 127.0.0.1 where nothing listens: bind a free port, then let
-/// it go.
+/// A URL on 127.0.0.1 where nothing listens (see [`refused_port`]).
 pub fn refused_url() -> String {
     format!("{}/pages/nobody-home", refused_base())
 }
@@ -169,10 +203,31 @@ pub fn refused_url() -> String {
 /// `http://127.0.0.1:PORT` where nothing listens, to put paths after: a
 /// whole URL list for a server that is not running.
 pub fn refused_base() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+    format!("http://127.0.0.1:{}", refused_port())
+}
+
+/// A loopback port that refuses connections, for as long as this process
+/// runs.
+///
+/// A port bound and then let go is only free until some other test's
+/// server binds port 0 and is handed the same number: then "connection
+/// refused" becomes a page. So the port stays bound (no one else can
+/// take it) but never listens (a connection to it is refused), and the
+/// socket is kept until the process exits.
+pub fn refused_port() -> u16 {
+    static HELD: Mutex<Vec<Socket>> = Mutex::new(Vec::new());
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None)
+        .expect("can create a TCP socket");
+    let any = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    socket.bind(&any.into()).expect("can bind a loopback port");
+    let port = socket
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .map(|a| a.port())
+        .expect("a bound socket has a port");
+    HELD.lock().unwrap_or_else(|e| e.into_inner()).push(socket);
+    port
 }
 
 /// Names of the entries of `dir`, sorted (empty if it does not exist).

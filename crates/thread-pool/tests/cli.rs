@@ -75,3 +75,16 @@ fn sum_squares_answers_and_cpu_default_of_one_thread_per_core() {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     assert_eq!(run.json()["workers"], cores);
 }
+
+/// Every case of the conformance table on this binary; prints its column
+/// (`cargo test -p thread-pool-demo conformance -- --nocapture`).
+#[test]
+fn conformance() {
+    conformance::check(BIN);
+}
+
+/// Exercise 2's check, on its solution.
+#[test]
+fn solves_exercise_2() {
+    testkit::exercises::check_ex02(BIN);
+}

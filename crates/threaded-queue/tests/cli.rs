@@ -75,3 +75,16 @@ fn sum_squares_answers_and_cpu_default_of_one_thread_per_core() {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     assert_eq!(run.json()["workers"], cores);
 }
+
+/// Every case of the conformance table on this binary; prints its column
+/// (`cargo test -p threaded-queue-demo conformance -- --nocapture`).
+#[test]
+fn conformance() {
+    conformance::check(BIN);
+}
+
+/// Exercise 1's check, on its solution.
+#[test]
+fn solves_exercise_1() {
+    testkit::exercises::check_ex01(BIN);
+}

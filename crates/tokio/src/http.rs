@@ -37,6 +37,9 @@ impl Session {
                 .timeout(config.timeout)
                 .connect_timeout(config.connect_timeout)
                 .pool_max_idle_per_host(config.pool_size)
+                // Straight to the server, as every demo connects: a proxy
+                // from HTTP_PROXY cannot reach a demo server on 127.0.0.1.
+                .no_proxy()
                 .user_agent(shared::USER_AGENT)
         };
         // https trusts the system's certificate store (reqwest's platform

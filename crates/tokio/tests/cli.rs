@@ -110,3 +110,17 @@ fn redirects_are_followed_and_saved_under_the_asked_url() {
     // /redirect/3, /2, /1 and /0 each answer 302, then the page: five.
     assert_eq!(fx.server.stats().requests, 5);
 }
+
+/// Every case of the conformance table on this binary; prints its column
+/// (`cargo test -p tokio-demo conformance -- --nocapture`).
+#[test]
+fn conformance() {
+    conformance::check(BIN);
+}
+
+/// Both steps of exercise 3's check, on their solution.
+#[test]
+fn solves_exercise_3() {
+    testkit::exercises::check_ex03_all_at_once(BIN);
+    testkit::exercises::check_ex03_at_most_workers(BIN);
+}

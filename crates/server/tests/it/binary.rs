@@ -84,8 +84,10 @@ fn start(args: &[&str]) -> (KillOnDrop, String) {
     (server, url)
 }
 
+/// A client straight to the server, whatever proxy the shell names.
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
+        .proxy(None)
         .timeout_global(Some(TIMEOUT))
         .build()
         .into()

@@ -29,7 +29,7 @@ impl Demo {
         let list = fx.url_file(urls);
         let stdout = fx.dir.path().join("stdout.txt");
         let stderr = fx.dir.path().join("stderr.txt");
-        let child = Command::new(BIN)
+        let child = testkit::command(BIN)
             .arg("--urls")
             .arg(list)
             .arg("--out")
@@ -299,7 +299,7 @@ fn no_url_is_dropped_when_no_worker_can_start() {
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
     let stderr = fx.dir.path().join("stderr.txt");
-    let mut demo = Command::new(&exe)
+    let mut demo = testkit::command(&exe)
         .arg("--urls")
         .arg(&fifo)
         .arg("--out")

@@ -29,9 +29,11 @@ fn start(config: Config) -> Background {
 }
 
 /// A client that returns 4xx/5xx and 3xx answers instead of erroring or
-/// following them, so tests can look at them.
+/// following them, so tests can look at them. It connects straight to the
+/// server, whatever proxy the shell that runs the tests names.
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
+        .proxy(None)
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(TIMEOUT))
@@ -432,6 +434,7 @@ fn redirects_count_down_to_a_page() {
 
     // A client that follows redirects lands on the page.
     let follower: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(None)
         .timeout_global(Some(TIMEOUT))
         .build()
         .into();

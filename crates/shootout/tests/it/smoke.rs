@@ -2,9 +2,14 @@
 //! checkout gets a row, every file and answer is verified, `--json` has the
 //! documented fields, and `--svg` writes well-formed SVG with one bar per
 //! approach. No time is asserted.
+//!
+//! It runs the demo binaries this cargo invocation built
+//! (`cargo test --workspace` builds every package's binaries before any
+//! test runs) with `--bin-dir`, beside the shootout's own binary, so
+//! nothing is built twice and no test runs cargo. On its own,
+//! `cargo build --bins && cargo test -p shootout`.
 
 use std::path::Path;
-use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_shootout");
 
@@ -29,16 +34,14 @@ fn approaches() -> Vec<&'static str> {
 #[test]
 fn tiny_shootout_verifies_every_approach() {
     let svg_dir = tempfile::tempdir().unwrap();
-    // Debug builds, in a target folder of their own: a nested `cargo
-    // build` in the test's own target folder could swap binaries under the
-    // feet of other tests running them. The numbers do not matter here, only
-    // that every row is complete.
-    let target =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/demo-bins");
-    let output = Command::new(BIN)
-        .env("CARGO_TARGET_DIR", target)
+    // The folder cargo put this test's binaries in: the demos' too. The
+    // numbers do not matter here (debug builds), only that every row is
+    // complete.
+    let bin_dir = Path::new(BIN).parent().expect("a binary is in a folder");
+    let output = testkit::command(BIN)
+        .arg("--bin-dir")
+        .arg(bin_dir)
         .args([
-            "--debug",
             "--urls",
             "3",
             "--latency",
@@ -60,7 +63,13 @@ fn tiny_shootout_verifies_every_approach() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "shootout failed:\n{stderr}");
+    assert!(
+        output.status.success(),
+        "shootout --bin-dir {} failed (if a demo binary is missing, this \
+         cargo invocation did not build it: `cargo test --workspace`, or \
+         `cargo build --bins` first):\n{stderr}",
+        bin_dir.display()
+    );
 
     let rows: Vec<serde_json::Value> =
         serde_json::from_slice(&output.stdout).expect("--json is a JSON array");

@@ -4,7 +4,7 @@
 //! the parent interrupted) are in `faults.rs`.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 use testkit::{Fixture, cases, trace};
@@ -130,7 +130,7 @@ fn the_worker_mode_is_hidden_from_the_cli() {
 /// Runs `BIN --pool-worker` with `input` on stdin; returns the exit code
 /// and stdout.
 fn worker(input: &str) -> (Option<i32>, String, String) {
-    let mut child = Command::new(BIN)
+    let mut child = testkit::command(BIN)
         .arg("--pool-worker")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -186,4 +186,17 @@ fn a_worker_speaks_json_lines_and_stops_at_end_of_input() {
         stderr.contains("not a line of the pool protocol"),
         "{stderr}"
     );
+}
+
+/// Every case of the conformance table on this binary; prints its column
+/// (`cargo test -p multiprocess-demo conformance -- --nocapture`).
+#[test]
+fn conformance() {
+    conformance::check(BIN);
+}
+
+/// Exercise 4's check, on its solution.
+#[test]
+fn solves_exercise_4() {
+    testkit::exercises::check_ex04(BIN);
 }

@@ -2,7 +2,7 @@
 //! purpose, 10,000 connections at once, `/static/` traversal attempts, and
 //! where it listens. After each, it must still serve a normal request.
 //!
-//! Run: `cargo test -p demo-server --test robustness`. The 10,000
+//! Run: `cargo test -p demo-server robustness::`. The 10,000
 //! connections go to the real binary (its own process, so its sockets and
 //! ours do not share one open-file limit); the rest use `Background`.
 //! Every socket has a timeout and every loop a bound.
@@ -212,7 +212,7 @@ fn static_traversal_attempts_never_leave_the_folder() {
         dir: Some(public),
         ..Config::instant()
     });
-    // The plain `..` forms are in tests/server.rs; these are the encodings
+    // The plain `..` forms are in routes.rs; these are the encodings
     // and spellings that path-traversal scanners try next.
     for target in [
         "/static/%252e%252e/secret.txt",

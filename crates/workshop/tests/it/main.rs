@@ -1,0 +1,10 @@
+//! The workshop's checks on the READMEs, one test binary:
+//! `cargo test -p workshop`.
+//!
+//! - `slide_map`: the root README's slide map names real files and
+//!   commands, and every example is on it;
+//! - `readme_commands`: every command in every README names real
+//!   packages, examples and files.
+
+mod readme_commands;
+mod slide_map;
