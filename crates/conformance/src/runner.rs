@@ -385,14 +385,14 @@ fn children_of(parent: u32) -> Vec<u32> {
 /// Sets up the "not writable" case so that it means the same for any
 /// user: the output folder has mode 0555, and the demo must be refused.
 ///
-/// Root may write into any folder, so as root the demo runs as `nobody`,
-/// from a copy of its binary in a fresh folder under the temp folder: the
-/// checkout may be somewhere `nobody` cannot enter (a 0700 home, a
-/// `mktemp -d`), and the copy does not care. The scratch folder and URL
-/// file are opened to `nobody` too. Returns the copy's folder (the copy
-/// lives as long as it does), or why the case cannot be set up here: a
-/// folder on the way that `nobody` cannot enter, or a user who can write
-/// into a 0555 folder anyway.
+/// Root may write into any folder, so as root the demo runs as `nobody`.
+/// The checkout may be somewhere `nobody` cannot enter (a 0700 home, a
+/// `mktemp -d`): then it runs a copy of the binary in a fresh folder of
+/// the temp folder. The scratch folder and URL file are opened to
+/// `nobody` too. Returns the copy's folder, if any (the copy lives as long
+/// as it does), or why the case cannot be set up here: a folder on the way
+/// that `nobody` cannot enter, a noexec temp folder, or a user who can
+/// write into a 0555 folder anyway.
 #[cfg(unix)]
 fn locked_out(
     command: &mut Command,
@@ -403,6 +403,8 @@ fn locked_out(
     use std::os::unix::fs::MetadataExt;
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
+
+    use nix::sys::statvfs::FsFlags;
     // The scratch folder is this process's own: its owner is who we are.
     let root = fs::metadata(&env.dir).is_ok_and(|m| m.uid() == 0);
     if !root {
@@ -423,37 +425,66 @@ fn locked_out(
         fs::set_permissions(path, fs::Permissions::from_mode(mode))
             .map_err(|e| format!("cannot chmod {}: {e}", path.display()))
     };
-    let bin_dir = tempfile::tempdir()
-        .map_err(|e| format!("cannot create a temp folder: {e}"))?;
-    open(bin_dir.path(), 0o755)?;
-    let copy = bin_dir.path().join(&demo.package);
-    fs::copy(&demo.binary, &copy).map_err(|e| {
-        format!(
-            "cannot copy {} to {}: {e}",
-            demo.binary.display(),
-            copy.display()
-        )
-    })?;
-    open(&copy, 0o755)?;
     open(&env.dir, 0o755)?;
     if env.url_file().exists() {
         open(&env.url_file(), 0o644)?;
     }
-    for dir in [bin_dir.path(), env.dir.as_path()] {
-        if let Some(closed) = closed_to_others(dir) {
+    if let Some(closed) = closed_to_others(&env.dir) {
+        return Err(unreachable(&closed, &env.dir));
+    }
+    // The binary as cargo built it, if `nobody` can reach it; else a copy
+    // in a fresh folder of the temp folder (which must let it run).
+    let reachable = demo
+        .binary
+        .parent()
+        .is_some_and(|dir| closed_to_others(dir).is_none())
+        && fs::metadata(&demo.binary)
+            .is_ok_and(|m| m.permissions().mode() & 0o001 != 0);
+    let (program, held) = if reachable {
+        (demo.binary.clone(), None)
+    } else {
+        let bin_dir = tempfile::tempdir()
+            .map_err(|e| format!("cannot create a temp folder: {e}"))?;
+        open(bin_dir.path(), 0o755)?;
+        if let Some(closed) = closed_to_others(bin_dir.path()) {
+            return Err(unreachable(&closed, bin_dir.path()));
+        }
+        let noexec = nix::sys::statvfs::statvfs(bin_dir.path())
+            .is_ok_and(|fs| fs.flags().contains(FsFlags::ST_NOEXEC));
+        if noexec {
             return Err(format!(
-                "user nobody cannot enter {} (no x for others), so cannot \
-                 reach {}",
-                closed.display(),
-                dir.display()
+                "{} is not reachable by user nobody, and the temp folder \
+                 {} is on a noexec file system, so a copy cannot run either",
+                demo.binary.display(),
+                bin_dir.path().display()
             ));
         }
-    }
-    let mut again = testkit::command(&copy);
+        let copy = bin_dir.path().join(&demo.package);
+        fs::copy(&demo.binary, &copy).map_err(|e| {
+            format!(
+                "cannot copy {} to {}: {e}",
+                demo.binary.display(),
+                copy.display()
+            )
+        })?;
+        open(&copy, 0o755)?;
+        (copy, Some(bin_dir))
+    };
+    let mut again = testkit::command(program);
     again.args(command.get_args());
     again.uid(65534).gid(65534);
     *command = again;
-    Ok(Some(bin_dir))
+    Ok(held)
+}
+
+/// Why `nobody` cannot run the case: `closed` on the way to `dir`.
+#[cfg(unix)]
+fn unreachable(closed: &Path, dir: &Path) -> String {
+    format!(
+        "user nobody cannot enter {} (no x for others), so cannot reach {}",
+        closed.display(),
+        dir.display()
+    )
 }
 
 #[cfg(not(unix))]

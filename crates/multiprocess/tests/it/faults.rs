@@ -5,7 +5,7 @@
 #![cfg(target_os = "linux")]
 
 use std::fs::{self, File};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -292,8 +292,11 @@ fn workers_die_with_a_killed_parent() {
 fn no_url_is_dropped_when_no_worker_can_start() {
     // A copy of the demo that is deleted while it waits for its URL list
     // (a FIFO): it can no longer start copies of itself.
+    // The copy sits beside the binary cargo built, where programs can run:
+    // the temp folder may be mounted noexec.
     let fx = Fixture::with_latency(0);
-    let exe = fx.dir.path().join("doomed-demo");
+    let exe = Path::new(BIN)
+        .with_file_name(format!("doomed-demo-{}", std::process::id()));
     fs::copy(BIN, &exe).unwrap();
     let fifo = fx.dir.path().join("urls.fifo");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
