@@ -305,16 +305,36 @@ mod tests {
         assert_eq!(reused, 1);
     }
 
+    /// reqwest's pool (hyper-util's) cannot promise one connection: a
+    /// connection goes back to the pool on a task of its own once its body
+    /// is read, and a request that finds the pool empty in the meantime
+    /// races a new connect against it; the loser's connection is kept too.
+    /// How often that happens depends on the scheduler, so the exact count
+    /// is not fixed (2 instead of 1 was seen under the load of the whole
+    /// suite). What the bench relies on is reuse: a new connection is only
+    /// opened when the pool had none idle, and for ten sequential requests
+    /// to see ten connections, every one of them would have to lose that
+    /// race to a whole TCP connect.
     #[test]
     fn reqwest_reuses_its_connection_on_both_runtimes() {
-        for client in [
-            Reqwest::current_thread(&config()),
-            Reqwest::multi_thread(&config(), 2),
+        const REQUESTS: u64 = 10;
+        for (runtime, client) in [
+            ("current-thread", Reqwest::current_thread(&config())),
+            ("multi-thread", Reqwest::multi_thread(&config(), 2)),
         ] {
-            let used = connections_for(|url| {
-                client.get(url).map_err(|e| e.to_string())
-            });
-            assert_eq!(used, 1);
+            let server = Background::start(Config::instant()).unwrap();
+            let url = server.url("/pages/x?size=2048");
+            for _ in 0..REQUESTS {
+                assert!(client.get(&url).unwrap() == page_body("x", 2048));
+            }
+            let stats = server.stats();
+            assert_eq!(stats.requests, REQUESTS, "{runtime}");
+            assert!(
+                stats.connections < REQUESTS,
+                "{runtime}: {REQUESTS} sequential requests opened {} \
+                 connections: none was reused",
+                stats.connections
+            );
         }
     }
 
