@@ -460,13 +460,7 @@ fn locked_out(
             ));
         }
         let copy = bin_dir.path().join(&demo.package);
-        fs::copy(&demo.binary, &copy).map_err(|e| {
-            format!(
-                "cannot copy {} to {}: {e}",
-                demo.binary.display(),
-                copy.display()
-            )
-        })?;
+        copy_program(&demo.binary, &copy)?;
         open(&copy, 0o755)?;
         (copy, Some(bin_dir))
     };
@@ -475,6 +469,25 @@ fn locked_out(
     again.uid(65534).gid(65534);
     *command = again;
     Ok(held)
+}
+
+/// Copies the program `from` to `to` with `cp`, not `fs::copy`.
+///
+/// This process has many threads, and other tests start programs from
+/// them at any moment. A file this process has open for writing is open
+/// in every child forked before the child's exec closes it, and while
+/// any process holds a program open for writing, the kernel refuses to
+/// run it (`Text file busy`): that was seen once in a cold run of the
+/// whole suite. `cp` writes the file in a process of its own, so when it
+/// has exited, nobody holds it open.
+#[cfg(unix)]
+fn copy_program(from: &Path, to: &Path) -> Result<(), String> {
+    let what = format!("cp {} {}", from.display(), to.display());
+    match Command::new("cp").arg(from).arg(to).status() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("`{what}` failed: {status}")),
+        Err(e) => Err(format!("cannot run `{what}`: {e}")),
+    }
 }
 
 /// Why `nobody` cannot run the case: `closed` on the way to `dir`.

@@ -292,12 +292,16 @@ fn workers_die_with_a_killed_parent() {
 fn no_url_is_dropped_when_no_worker_can_start() {
     // A copy of the demo that is deleted while it waits for its URL list
     // (a FIFO): it can no longer start copies of itself.
-    // The copy sits beside the binary cargo built, where programs can run:
-    // the temp folder may be mounted noexec.
+    // The copy sits beside the binary cargo built, where programs can run
+    // (the temp folder may be mounted noexec). `cp` makes it, not
+    // `fs::copy`: a file this process had open for writing stays open in
+    // any child another test thread forks meanwhile, and the kernel will
+    // not run a program someone holds open for writing (`Text file busy`).
     let fx = Fixture::with_latency(0);
     let exe = Path::new(BIN)
         .with_file_name(format!("doomed-demo-{}", std::process::id()));
-    fs::copy(BIN, &exe).unwrap();
+    let copied = Command::new("cp").arg(BIN).arg(&exe).status().unwrap();
+    assert!(copied.success(), "cp {BIN} {}: {copied}", exe.display());
     let fifo = fx.dir.path().join("urls.fifo");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
