@@ -41,8 +41,8 @@ impl ServerStats {
     }
 
     /// Connections the server accepted since the last reset, not counting
-    /// the one this very `GET /stats` had to open (`ureq::get` has no pool
-    /// to reuse).
+    /// the one this very `GET /stats` had to open (each call makes a fresh
+    /// agent, with no pool to reuse).
     pub fn connections(&self) -> Result<u64, ureq::Error> {
         let stats = self.read()?;
         let seen = stats["connections"].as_u64().unwrap_or(0);
@@ -50,9 +50,10 @@ impl ServerStats {
     }
 }
 
-/// A fresh agent (no pool: every call opens one connection) that connects
-/// straight to the server, as the demos do: a proxy named by HTTP_PROXY
-/// could not reach a demo server on 127.0.0.1.
+/// A fresh agent (no pool: every call opens one connection, which
+/// `connections` counts on) that connects straight to the server, as the
+/// demos do: a proxy named by HTTP_PROXY could not reach a demo server on
+/// 127.0.0.1.
 fn direct() -> ureq::Agent {
     ureq::Agent::config_builder().proxy(None).build().into()
 }

@@ -10,7 +10,7 @@
 //! So no test builds anything itself, and `cargo test -p seq-demo` runs
 //! every case against the seq-demo it just built.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -45,11 +45,6 @@ impl Demo {
             binary,
         }
     }
-}
-
-/// The workspace root (two levels above this crate).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// Runs at once: each is a demo process plus a demo server thread, and

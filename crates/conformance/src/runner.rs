@@ -177,21 +177,24 @@ fn run_case_inner(case: &Case, demo: &Demo, verdict: &mut Verdict) {
     };
     let plan = (case.plan)(&env);
     write_url_file(&env, &plan);
-    let mut command = testkit::command(&demo.binary);
+    // Who runs which program: the demo as built, unless the case needs
+    // another user (see `locked_out`).
+    let runner = if plan.as_nobody {
+        locked_out(demo, &env, &plan)
+    } else {
+        Ok(Runner::plain(demo))
+    };
+    let runner = runner.unwrap_or_else(|why| {
+        verdict.not_run = Some(why);
+        Runner::plain(demo)
+    });
+    let mut command = runner.command();
     command
         .arg("--urls")
         .arg(env.url_file())
         .arg("--out")
         .arg(&plan.out)
         .args(&plan.args);
-    // Held until the run is over: the copy of the binary `nobody` runs.
-    let mut _reachable_copy = None;
-    if plan.as_nobody {
-        match locked_out(&mut command, demo, &env, &plan) {
-            Ok(copy) => _reachable_copy = copy,
-            Err(why) => verdict.not_run = Some(why),
-        }
-    }
     verdict.command = describe(&command);
     if verdict.not_run.is_none() {
         let outcome = execute(command, &env, &plan, &server, logs.path());
@@ -382,27 +385,51 @@ fn children_of(parent: u32) -> Vec<u32> {
         .collect()
 }
 
+/// The program a case runs, and as whom.
+struct Runner {
+    program: PathBuf,
+    /// Run as user `nobody` (uid and gid 65534).
+    nobody: bool,
+    /// The folder of a copy of the binary, deleted with the runner.
+    _copy: Option<tempfile::TempDir>,
+}
+
+impl Runner {
+    /// The demo as cargo built it, as this user.
+    fn plain(demo: &Demo) -> Runner {
+        Runner {
+            program: demo.binary.clone(),
+            nobody: false,
+            _copy: None,
+        }
+    }
+
+    fn command(&self) -> Command {
+        let mut command = testkit::command(&self.program);
+        #[cfg(unix)]
+        if self.nobody {
+            use std::os::unix::process::CommandExt;
+            command.uid(65534).gid(65534);
+        }
+        command
+    }
+}
+
 /// Sets up the "not writable" case so that it means the same for any
 /// user: the output folder has mode 0555, and the demo must be refused.
+/// Returns who runs which program.
 ///
 /// Root may write into any folder, so as root the demo runs as `nobody`.
 /// The checkout may be somewhere `nobody` cannot enter (a 0700 home, a
 /// `mktemp -d`): then it runs a copy of the binary in a fresh folder of
 /// the temp folder. The scratch folder and URL file are opened to
-/// `nobody` too. Returns the copy's folder, if any (the copy lives as long
-/// as it does), or why the case cannot be set up here: a folder on the way
-/// that `nobody` cannot enter, a noexec temp folder, or a user who can
-/// write into a 0555 folder anyway.
+/// `nobody` too. Or says why the case cannot be set up here: a folder on
+/// the way that `nobody` cannot enter, a noexec temp folder, or a user who
+/// can write into a 0555 folder anyway.
 #[cfg(unix)]
-fn locked_out(
-    command: &mut Command,
-    demo: &Demo,
-    env: &Env,
-    plan: &Plan,
-) -> Result<Option<tempfile::TempDir>, String> {
+fn locked_out(demo: &Demo, env: &Env, plan: &Plan) -> Result<Runner, String> {
     use std::os::unix::fs::MetadataExt;
     use std::os::unix::fs::PermissionsExt;
-    use std::os::unix::process::CommandExt;
 
     use nix::sys::statvfs::FsFlags;
     // The scratch folder is this process's own: its owner is who we are.
@@ -418,7 +445,7 @@ fn locked_out(
                     plan.out.display()
                 ))
             }
-            Err(_) => Ok(None),
+            Err(_) => Ok(Runner::plain(demo)),
         };
     }
     let open = |path: &Path, mode| {
@@ -464,11 +491,11 @@ fn locked_out(
         open(&copy, 0o755)?;
         (copy, Some(bin_dir))
     };
-    let mut again = testkit::command(program);
-    again.args(command.get_args());
-    again.uid(65534).gid(65534);
-    *command = again;
-    Ok(held)
+    Ok(Runner {
+        program,
+        nobody: true,
+        _copy: held,
+    })
 }
 
 /// Copies the program `from` to `to` with `cp`, not `fs::copy`.
@@ -502,11 +529,10 @@ fn unreachable(closed: &Path, dir: &Path) -> String {
 
 #[cfg(not(unix))]
 fn locked_out(
-    _command: &mut Command,
     _demo: &Demo,
     _env: &Env,
     _plan: &Plan,
-) -> Result<Option<tempfile::TempDir>, String> {
+) -> Result<Runner, String> {
     Err("a read-only folder is a unix mode here".into())
 }
 
