@@ -731,7 +731,7 @@ pub fn cases() -> Vec<Case> {
                     stderr.push(Line::Prefix("interrupted: stopped ".into()));
                 }
                 plan.expect = Expect {
-                    code: shared::INTERRUPTED,
+                    code: cli_report::INTERRUPTED,
                     summary: Summary::Counts {
                         ok: 2,
                         failed: 0,

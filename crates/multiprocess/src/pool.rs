@@ -7,7 +7,7 @@
 //!   `--multiprocessing-fork`). A fresh process shares no memory with its
 //!   parent: everything it needs must cross a pipe.
 //! - **Parent to worker**, on the worker's stdin: one JSON line with what
-//!   the initializer needs ([`Init`]), then one line per [`Job`].
+//!   the initializer needs ([`Init`]), then one line per [`Item`].
 //! - **Worker to parent**, on its stdout: one JSON [`Reply`] line per job.
 //!   Its stderr is the parent's, so a panic message reaches the terminal.
 //! - **Balancing.** A worker gets its next job only when its reply has
@@ -15,8 +15,8 @@
 //!   chunk size of 1, not a split of the list fixed in advance.
 //! - **Faults.** A worker that dies mid-job (killed, or a panic) has that
 //!   job reported failed by name, and a new process takes its slot. On
-//!   Ctrl-C or SIGTERM the shared crate's handler asks the pool (through
-//!   `shared::on_interrupt`) to kill and reap every worker, then prints
+//!   Ctrl-C or SIGTERM the report's handler asks the pool (through
+//!   `Report::on_interrupt`) to kill and reap every worker, then prints
 //!   what finished and exits 130. A worker whose parent is gone stops: its
 //!   stdin ends, and on Linux the kernel also sends it SIGKILL (the
 //!   parent-death signal).
@@ -30,8 +30,9 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use cli_report::{Done, OnInterrupt, Report};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use shared::{Done, Error, HttpConfig, OnInterrupt, Run, Session, Task};
+use shared::{Error, HttpConfig, Session, Task};
 use wait_timeout::ChildExt;
 
 /// The hidden first argument that turns the executable into a worker. The
@@ -55,25 +56,25 @@ pub fn is_worker() -> bool {
 
 /// One unit of work, as it crosses the pipe.
 #[derive(Debug, Serialize, Deserialize)]
-pub enum Job {
+pub enum Item {
     /// Download this URL and save it under `--out`.
     Download(String),
     /// Run this CPU task.
     Compute(#[serde(with = "TaskDef")] Task),
 }
 
-impl Job {
+impl Item {
     /// How the report names it.
-    fn item(&self) -> String {
+    fn name(&self) -> String {
         match self {
-            Job::Download(url) => url.clone(),
-            Job::Compute(task) => task.name(),
+            Item::Download(url) => url.clone(),
+            Item::Compute(task) => task.name(),
         }
     }
 }
 
 /// The first line a worker reads: the initializer's arguments (Python's
-/// `initargs`).
+/// `initargs`): the client's limits and `--out`, for downloads.
 #[derive(Serialize, Deserialize)]
 struct Init {
     #[serde(with = "HttpDef")]
@@ -184,8 +185,8 @@ mod io_error {
 /// line of stdin, one reply per line of stdout, until stdin ends.
 pub fn serve(
     initializer: fn(&HttpConfig) -> Session,
-    download_one: fn(&Session, &str, &Path) -> shared::Result<Done>,
-    compute_one: fn(&Task) -> shared::Result<Done>,
+    do_work: fn(&Session, &str, &Path) -> shared::Result<usize>,
+    compute: fn(&Task) -> shared::Result<String>,
 ) -> ExitCode {
     die_with_parent();
     let mut lines = io::stdin().lock().lines();
@@ -204,13 +205,15 @@ pub fn serve(
     let mut stdout = io::stdout().lock();
     // A read error means the same as the end of stdin: the parent is gone.
     for line in lines.map_while(Result::ok) {
-        let job: Job = match serde_json::from_str(&line) {
+        let item: Item = match serde_json::from_str(&line) {
             Ok(job) => job,
             Err(e) => return protocol_error(&line, &e),
         };
-        let reply = match job {
-            Job::Download(url) => download_one(&session, &url, &init.out),
-            Job::Compute(task) => compute_one(&task),
+        let reply = match item {
+            Item::Download(url) => {
+                do_work(&session, &url, &init.out).map(Done::from)
+            }
+            Item::Compute(task) => compute(&task).map(Done::from),
         };
         let reply = match reply {
             Ok(done) => Reply::Ok(done),
@@ -291,12 +294,18 @@ struct Pool {
     _on_interrupt: OnInterrupt,
 }
 
-/// Runs every job on a pool of `run.workers` worker processes (fewer if
-/// there are fewer jobs), records each outcome in `run`, and returns once
-/// every job is accounted for and every worker has exited.
-pub fn map(run: &Run, jobs: Vec<Job>) {
-    let mut jobs = jobs.into_iter().peekable();
-    let size = run.workers.min(jobs.len());
+/// Runs every item on a pool of `workers` worker processes (fewer if
+/// there are fewer items), records each outcome in `report`, and returns
+/// once every item is accounted for and every worker has exited. `http`
+/// and `out` are the initializer's arguments, for downloads.
+pub fn map(
+    report: &Report,
+    workers: usize,
+    (http, out): (&HttpConfig, &Path),
+    items: Vec<Item>,
+) {
+    let mut jobs = items.into_iter().peekable();
+    let size = workers.min(jobs.len());
     if size == 0 {
         return;
     }
@@ -304,26 +313,26 @@ pub fn map(run: &Run, jobs: Vec<Job>) {
     // needs one idle connection, not one per worker.
     let http = HttpConfig {
         pool_size: 1,
-        ..run.http.clone()
+        ..http.clone()
     };
     let init = Init {
         http,
-        out: run.out.clone(),
+        out: out.to_owned(),
     };
-    let mut pool = Pool::new(size, &init);
+    let mut pool = Pool::new(report, size, &init);
     for slot in 0..size {
         pool.spawn(slot);
-        pool.hand_out(slot, &mut jobs, run);
+        pool.hand_out(slot, &mut jobs, report);
     }
 
     while pool.any_busy() {
         let event = pool.events.recv().expect("the pool holds a sender");
         match event {
             Event::Line { slot, pid, line } => {
-                pool.on_line(slot, pid, &line, run, &mut jobs);
+                pool.on_line(slot, pid, &line, report, &mut jobs);
             }
             Event::Closed { slot, pid } => {
-                pool.on_closed(slot, pid, run, &mut jobs);
+                pool.on_closed(slot, pid, report, &mut jobs);
             }
             Event::Interrupted(stopped_all) => {
                 let stopped = pool.stop();
@@ -331,7 +340,7 @@ pub fn map(run: &Run, jobs: Vec<Job>) {
                 eprintln!(
                     "{}: interrupted: stopped {stopped} worker process\
                      {plural}; the files saved so far are complete",
-                    run.approach
+                    report.name()
                 );
                 // Err: the handler gave up waiting; it exits regardless.
                 let _ = stopped_all.send(());
@@ -348,25 +357,24 @@ pub fn map(run: &Run, jobs: Vec<Job>) {
     // failed. Say so for each item rather than dropping them.
     let (slot, reason) = pool.spawn_error.clone().unwrap_or_default();
     for job in jobs {
-        let none = Duration::ZERO;
         let error = Error::WorkerDied {
             worker: slot,
             reason: format!("could not be started: {reason}"),
         };
-        run.record(None, &job.item(), none, none, Err(error));
+        report.record(&job.name(), None, Err(error));
     }
     pool.stop();
 }
 
 impl Pool {
-    fn new(size: usize, init: &Init) -> Pool {
+    fn new(report: &Report, size: usize, init: &Init) -> Pool {
         let (sender, events) = mpsc::channel();
-        // Ctrl-C, SIGTERM, SIGHUP: the shared handler runs this on its own
+        // Ctrl-C, SIGTERM, SIGHUP: the report's handler runs this on its own
         // thread, and exits the process once it returns. The workers belong
         // to the loop in `map`, so ask it to stop them, and wait until it
         // has (or the pool is gone, which drops the answer channel).
         let interrupts = sender.clone();
-        let on_interrupt = shared::on_interrupt(move || {
+        let on_interrupt = report.on_interrupt(move || {
             let (stopped_all, stopped) = mpsc::channel();
             if interrupts.send(Event::Interrupted(stopped_all)).is_ok() {
                 let _ = stopped.recv_timeout(STOP_LIMIT);
@@ -451,8 +459,8 @@ impl Pool {
     fn hand_out(
         &mut self,
         slot: usize,
-        jobs: &mut impl Iterator<Item = Job>,
-        run: &Run,
+        jobs: &mut impl Iterator<Item = Item>,
+        report: &Report,
     ) {
         let Some(worker) = self.slots[slot].as_mut() else {
             return;
@@ -461,8 +469,8 @@ impl Pool {
             worker.stdin = None;
             return;
         };
-        let line = serde_json::to_string(&job).expect("a Job serialises");
-        worker.busy = Some((job.item(), run.elapsed()));
+        let line = serde_json::to_string(&job).expect("an Item serialises");
+        worker.busy = Some((job.name(), report.elapsed()));
         if let Some(stdin) = worker.stdin.as_mut() {
             // If this fails the worker died: its Closed event reports the
             // job as lost.
@@ -471,12 +479,12 @@ impl Pool {
     }
 
     /// A reply: record it, then hand that worker the next job.
-    fn on_line<I: Iterator<Item = Job>>(
+    fn on_line<I: Iterator<Item = Item>>(
         &mut self,
         slot: usize,
         pid: u32,
         line: &str,
-        run: &Run,
+        report: &Report,
         jobs: &mut Peekable<I>,
     ) {
         let Some(worker) = self.current(slot, pid) else {
@@ -489,8 +497,8 @@ impl Pool {
                     Reply::Ok(done) => Ok(done),
                     Reply::Err(error) => Err(error),
                 };
-                run.record(Some(slot), &item, start, run.elapsed(), result);
-                self.hand_out(slot, jobs, run);
+                report.record(&item, Some((start, report.elapsed())), result);
+                self.hand_out(slot, jobs, report);
             }
             (busy, reply) => {
                 // Not a reply, or a reply to nothing: this process does
@@ -505,8 +513,8 @@ impl Pool {
                         worker: slot,
                         reason: why,
                     };
-                    let end = run.elapsed();
-                    run.record(Some(slot), &item, start, end, Err(error));
+                    let end = report.elapsed();
+                    report.record(&item, Some((start, end)), Err(error));
                 }
                 // Err: it already exited, and the Closed event follows.
                 let _ = worker.child.kill();
@@ -517,11 +525,11 @@ impl Pool {
     /// A worker's stdout closed. Reap the process; if it was working on
     /// something, that item is lost: report it by name. Then, if jobs are
     /// left, start a new process in its slot.
-    fn on_closed<I: Iterator<Item = Job>>(
+    fn on_closed<I: Iterator<Item = Item>>(
         &mut self,
         slot: usize,
         pid: u32,
-        run: &Run,
+        report: &Report,
         jobs: &mut Peekable<I>,
     ) {
         if self.current(slot, pid).is_none() {
@@ -535,13 +543,13 @@ impl Pool {
                 worker: slot,
                 reason,
             };
-            run.record(Some(slot), &item, start, run.elapsed(), Err(error));
+            report.record(&item, Some((start, report.elapsed())), Err(error));
         }
         // The reader thread sent its last event; it is ending.
         let _ = worker.reader.join();
         if jobs.peek().is_some() {
             self.spawn(slot);
-            self.hand_out(slot, jobs, run);
+            self.hand_out(slot, jobs, report);
         }
     }
 
@@ -674,13 +682,13 @@ mod tests {
     #[test]
     fn jobs_and_answers_cross_the_pipe() {
         let task = Task::Hash { seed: 3, rounds: 7 };
-        let json = serde_json::to_string(&Job::Compute(task.clone())).unwrap();
-        let Job::Compute(back) = serde_json::from_str(&json).unwrap() else {
+        let json = serde_json::to_string(&Item::Compute(task.clone())).unwrap();
+        let Item::Compute(back) = serde_json::from_str(&json).unwrap() else {
             panic!("not a compute job: {json}");
         };
         assert_eq!(back, task);
 
-        let done = Done::answer("14".into());
+        let done = Done::from("14".to_owned());
         let json = serde_json::to_string(&Reply::Ok(done.clone())).unwrap();
         let Reply::Ok(back) = serde_json::from_str(&json).unwrap() else {
             panic!("not a success: {json}");

@@ -9,8 +9,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use clap::Parser;
-
 /// How many of the most frequent words the summary lists.
 pub const TOP: usize = 10;
 
@@ -150,33 +148,14 @@ impl WordCounts {
     }
 }
 
-/// Prints [`WordCounts::summary`] after the work, before the shared
-/// report: on stdout, or on stderr when `--json` was given, so that stdout
-/// stays the one JSON object scripts parse.
-///
-/// `shared::main` parsed the command line but does not pass `--json` on,
-/// so this asks the same parser (`shared::Cli`) again: the answer cannot
-/// differ from what `shared::main` saw.
-pub fn print_summary(demo: &str, counts: &WordCounts) {
-    if json_requested() {
-        eprint!("{}", counts.summary(demo));
+/// Prints [`WordCounts::summary`] after the work, before the report's
+/// own summary: on stdout, or on stderr when `--json` was given, so that
+/// stdout stays the one JSON object scripts parse.
+pub fn print_summary(report: &cli_report::Report, counts: &WordCounts) {
+    if report.json() {
+        eprint!("{}", counts.summary(report.name()));
     } else {
-        print!("{}", counts.summary(demo));
-    }
-}
-
-/// `--json` on this process's command line, as `shared::Cli` reads it.
-fn json_requested() -> bool {
-    match shared::Cli::try_parse() {
-        Ok(shared::Cli {
-            command: Some(shared::Command::Download(args)),
-            ..
-        }) => args.common.json,
-        Ok(shared::Cli {
-            command: None,
-            download,
-        }) => download.common.json,
-        Ok(_) | Err(_) => false,
+        print!("{}", counts.summary(report.name()));
     }
 }
 

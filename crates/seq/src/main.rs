@@ -1,60 +1,56 @@
-//! seq-demo: talk 01's "Sequential Approach", in Rust.
-//!
-//! Read the URLs, then for each one: get its content, work out a file name,
-//! write the file. One after the other, on one thread. Every other demo is
-//! this file with `download_all` (and `compute_all`) changed; compare with
-//! `diff crates/seq/src/main.rs crates/threaded-queue/src/main.rs`.
-//!
-//! Run it (with `cargo run -p demo-server` in another terminal):
-//!
-//! ```text
-//! cargo run -p seq-demo                  # download urls.txt into downloads/
-//! cargo run -p seq-demo -- hash          # talk 02's CPU job, one at a time
-//! cargo run -p seq-demo -- sum-squares   # talk 04's CPU job
-//! ```
+//! `cargo run -p seq-demo`: talk 01's "Sequential Approach", one by one.
+//! Each demo is this file with its approach in place of the loops below:
+//! compare them with `diff crates/seq/src/main.rs crates/X/src/main.rs`.
+//! Start `cargo run -p demo-server` in another terminal first.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use shared::{Demo, Done, Run, Session, Task};
-use shared::{filename_for_url, get_url_content, write_to_file};
+use cli_report::{Demo, Downloads, Job, Report, Tasks};
+use shared::{Session, get_url_content};
+use shared::{filename_for_url, write_to_file};
 
 fn main() -> ExitCode {
-    // The shared crate parses the CLI, reads urls.txt, starts the clock,
-    // calls one of the functions below and prints the report.
-    shared::main(Demo::sequential("seq-demo"), download_all, compute_all)
+    // Parse the one CLI, read urls.txt, start the clock and the report.
+    let (job, report) = cli_report::start(Demo {
+        name: "seq-demo",
+        unit: "worker",
+        download_workers: Some(1), // one thing at a time, always:
+        cpu_workers: Some(1),
+        sequential: true, // --workers must be 1
+    });
+    // Ctrl-C: report what finished and exit 130, mid-download or not.
+    report.exit_on_ctrl_c();
+    match job {
+        Job::Download(job) => download_all(&job, &report),
+        Job::Compute(job) => compute_all(&job, &report),
+    }
+    report.finish()
 }
 
-/// The slide's `for url in urls('urls.txt'): ...`, on one `Session`
-/// (talk 04's point: reuse one connection pool instead of reconnecting).
-fn download_all(run: &Run) {
-    let session = Session::new(&run.http);
-    for url in &run.urls {
-        run.track(0, url, || download_one(&session, url, &run.out));
+/// The slide's `for url in urls: do_work(url)`, on one pooled `Session`.
+fn download_all(job: &Downloads, report: &Report) {
+    let session = Session::new(&job.http);
+    for url in &job.urls {
+        report.track(url, || do_work(&session, url, &job.out));
     }
 }
 
-/// One URL: the talk's `do_work(url)`.
-fn download_one(
+/// One URL: the talk's `do_work(url)`. Returns the bytes saved.
+fn do_work(
     session: &Session,
     url: &str,
-    out: &Path,
-) -> shared::Result<Done> {
+    folder: &Path,
+) -> shared::Result<usize> {
     let content = get_url_content(session, url)?;
-    let filename = filename_for_url(url, out);
+    let filename = filename_for_url(url, folder);
     write_to_file(&filename, &content)?;
-    Ok(Done::saved(content.len()))
+    Ok(content.len())
 }
 
-/// The CPU job, one task after another: the baseline every other
-/// approach is measured against.
-fn compute_all(run: &Run) {
-    for task in &run.tasks {
-        run.track(0, &task.name(), || compute_one(task));
+/// The CPU job, one task after another: the baseline.
+fn compute_all(job: &Tasks, report: &Report) {
+    for task in &job.tasks {
+        report.track(&task.name(), || Ok(task.compute()));
     }
-}
-
-/// One CPU task.
-fn compute_one(task: &Task) -> shared::Result<Done> {
-    Ok(Done::answer(task.compute()))
 }

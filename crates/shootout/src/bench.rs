@@ -173,7 +173,7 @@ pub fn measure_cell(
         if !matches!(measured.code, Some(0 | 1)) {
             let why = stderr.lines().next().unwrap_or("no output").to_owned();
             row.note = Some(format!("exit {:?}: {why}", measured.code));
-        } else if serde_json::from_str::<shared::Summary>(stdout.trim())
+        } else if serde_json::from_str::<cli_report::Summary>(stdout.trim())
             .is_err()
         {
             row.note = Some("the --json summary did not parse".into());

@@ -1,38 +1,32 @@
-//! threaded-queue-demo: talk 01's "Threading" approach, in Rust.
-//!
-//! The URLs go into a queue (a crossbeam channel); `--workers` threads
-//! (default 5) each take URLs until the queue is empty and closed, and
-//! download and save them; main waits for every thread. Slides: "Making
-//! Threads", "Running Threads", "Daemons", and the final queue program.
-//! Compare with
-//! `diff crates/seq/src/main.rs crates/threaded-queue/src/main.rs`.
-//!
-//! Run it (with `cargo run -p demo-server` in another terminal):
-//!
-//! ```text
-//! cargo run -p threaded-queue-demo                   # 5 threads
-//! cargo run -p threaded-queue-demo -- --workers 10   # 10 threads
-//! cargo run -p threaded-queue-demo -- hash           # one thread per core
-//! ```
+//! `cargo run -p threaded-queue-demo`: talk 01's "Threading", a queue.
+//! Each demo is this file with its approach in place of the loops below:
+//! compare them with `diff crates/seq/src/main.rs crates/X/src/main.rs`.
+//! Start `cargo run -p demo-server` in another terminal first.
 
 use std::path::Path;
 use std::process::ExitCode;
 use std::thread;
 
-use shared::{Demo, Done, Run, Session, Task};
-use shared::{filename_for_url, get_url_content, write_to_file};
+use cli_report::{Demo, Downloads, Job, Report, Tasks};
+use shared::{Session, get_url_content};
+use shared::{filename_for_url, write_to_file};
 
 fn main() -> ExitCode {
-    // The shared crate parses the CLI, reads urls.txt, starts the clock,
-    // calls one of the functions below and prints the report.
-    let demo = Demo {
+    // Parse the one CLI, read urls.txt, start the clock and the report.
+    let (job, report) = cli_report::start(Demo {
         name: "threaded-queue-demo",
         unit: "thread",
-        download_workers: Some(5),
-        cpu_workers: None, // one thread per core
+        download_workers: Some(5), // the talk's 5 threads
+        cpu_workers: None,         // one thread per core
         sequential: false,
-    };
-    shared::main(demo, download_all, compute_all)
+    });
+    // Ctrl-C: report what finished and exit 130, mid-download or not.
+    report.exit_on_ctrl_c();
+    match job {
+        Job::Download(job) => download_all(&job, &report),
+        Job::Compute(job) => compute_all(&job, &report),
+    }
+    report.finish()
 }
 
 /// The slide's queue program: fill the queue, start the workers, wait.
@@ -42,10 +36,10 @@ fn main() -> ExitCode {
 /// `thread::scope` only lets a closure borrow `&session` if `Session` is
 /// `Sync`, and ureq's `Agent` is, so all workers share one pool of
 /// connections (sized to `--workers` by `Session::new`).
-fn download_all(run: &Run) {
-    let session = Session::new(&run.http);
+fn download_all(job: &Downloads, report: &Report) {
+    let session = Session::new(&job.http);
     let (queue, unvisited_urls) = crossbeam_channel::unbounded();
-    for url in &run.urls {
+    for url in &job.urls {
         queue.send(url).expect("the receiver is alive: we hold it");
     }
     // Close the queue: once it is empty, each worker's loop ends. This
@@ -54,52 +48,45 @@ fn download_all(run: &Run) {
     // The scope joins every thread before it returns: the slide's
     // `unvisited_urls.join()`, but waiting for threads, not for a count.
     thread::scope(|s| {
-        for worker in 0..run.workers {
+        for _ in 0..job.workers {
             let (urls, session) = (unvisited_urls.clone(), &session);
             s.spawn(move || {
                 for url in urls {
-                    run.track(worker, url, || {
-                        download_one(session, url, &run.out)
-                    });
+                    report.track(url, || do_work(session, url, &job.out));
                 }
             });
         }
     });
 }
 
-/// One URL: the talk's `do_work(url)`.
-fn download_one(
+/// One URL: the talk's `do_work(url)`. Returns the bytes saved.
+fn do_work(
     session: &Session,
     url: &str,
-    out: &Path,
-) -> shared::Result<Done> {
+    folder: &Path,
+) -> shared::Result<usize> {
     let content = get_url_content(session, url)?;
-    let filename = filename_for_url(url, out);
+    let filename = filename_for_url(url, folder);
     write_to_file(&filename, &content)?;
-    Ok(Done::saved(content.len()))
+    Ok(content.len())
 }
 
 /// The CPU job on the same queue of threads. No GIL: with two cores, two
 /// threads really do run two hash chains at once.
-fn compute_all(run: &Run) {
+fn compute_all(job: &Tasks, report: &Report) {
     let (queue, tasks) = crossbeam_channel::unbounded();
-    for task in &run.tasks {
+    for task in &job.tasks {
         queue.send(task).expect("the receiver is alive: we hold it");
     }
     drop(queue);
     thread::scope(|s| {
-        for worker in 0..run.workers {
+        for _ in 0..job.workers {
             let tasks = tasks.clone();
             s.spawn(move || {
                 for task in tasks {
-                    run.track(worker, &task.name(), || compute_one(task));
+                    report.track(&task.name(), || Ok(task.compute()));
                 }
             });
         }
     });
-}
-
-/// One CPU task.
-fn compute_one(task: &Task) -> shared::Result<Done> {
-    Ok(Done::answer(task.compute()))
 }
