@@ -7,7 +7,13 @@
 
 use std::io;
 
+use ureq::config::Config;
+use ureq::http::Uri;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::resolver::{
+    DefaultResolver, ResolvedSocketAddrs, Resolver,
+};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::tls::Roots;
 use crate::{Error, HttpConfig, USER_AGENT};
@@ -51,7 +57,7 @@ impl Session {
             // Trust nothing: the handshake fails, and `error` says why.
             Roots::Broken(_) => RootCerts::new_with_certs(&[]),
         };
-        let agent = ureq::Agent::config_builder()
+        let limits = ureq::Agent::config_builder()
             .timeout_connect(Some(config.connect_timeout))
             .timeout_global(Some(config.timeout))
             .max_idle_connections_per_host(config.pool_size)
@@ -62,8 +68,12 @@ impl Session {
             .proxy(None)
             .tls_config(TlsConfig::builder().root_certs(trusted).build())
             .user_agent(USER_AGENT)
-            .build()
-            .into();
+            .build();
+        let agent = ureq::Agent::with_parts(
+            limits,
+            DefaultConnector::default(),
+            Lookup::default(),
+        );
         Session {
             agent,
             config: config.clone(),
@@ -92,11 +102,6 @@ impl Session {
                 (None, io::ErrorKind::TimedOut) => Error::Timeout {
                     secs: self.config.timeout.as_secs_f64(),
                 },
-                // std's resolver reports "failed to lookup address
-                // information" as a plain I/O error, not HostNotFound.
-                _ if e.to_string().contains("lookup address") => {
-                    Error::dns(url)
-                }
                 _ => Error::Http(e.to_string()),
             },
             other => Error::Http(other.to_string()),
@@ -110,6 +115,27 @@ impl Session {
         match self.roots.problem() {
             Some(why) => Error::Http(why.to_owned()),
             None => Error::Http(err.to_string()),
+        }
+    }
+}
+
+/// ureq's own resolver, with one change: when the OS's lookup fails, std
+/// reports it as a plain I/O error (its kind has no name for "no such
+/// host"), which ureq passes on as `Error::Io`. Every error of the lookup
+/// itself means the host does not resolve, so say so by type.
+#[derive(Debug, Default)]
+struct Lookup(DefaultResolver);
+
+impl Resolver for Lookup {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        match self.0.resolve(uri, config, timeout) {
+            Err(ureq::Error::Io(_)) => Err(ureq::Error::HostNotFound),
+            other => other,
         }
     }
 }
