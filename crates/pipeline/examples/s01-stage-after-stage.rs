@@ -107,7 +107,7 @@ fn ms(d: Duration) -> String {
     format!("{} ms", d.as_millis())
 }
 
-/// The limits `shared::main` would use: 30 s per request, 64 MiB per
+/// The limits `cli_report::start` would set: 30 s per request, 64 MiB per
 /// body, one idle connection kept per thread.
 fn http(workers: usize) -> HttpConfig {
     HttpConfig {

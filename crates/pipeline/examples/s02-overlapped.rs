@@ -152,7 +152,7 @@ fn download_and_save(
     saved.map_err(|e| eprintln!("{url}: {e}")).ok()
 }
 
-/// The limits `shared::main` would use: 30 s per request, 64 MiB per
+/// The limits `cli_report::start` would set: 30 s per request, 64 MiB per
 /// body, one idle connection kept per thread.
 fn http(workers: usize) -> HttpConfig {
     HttpConfig {

@@ -403,7 +403,10 @@ pub fn json_summary_and_trace(
 pub fn json_summary_and_trace_with_one_task_per_url(bin: &str) {
     let (_, rows) = json_summary_and_trace(bin, 3);
     trace::assert_lanes(&rows, 3);
-    assert_eq!(rows[0]["worker"], 0, "the first row starts lane 0: {rows:?}");
+    assert_eq!(
+        rows[0]["worker"], 0,
+        "the first row starts lane 0: {rows:?}"
+    );
 }
 
 /// `hash --tasks T --rounds R` with `args`: each answer is talk 02's
