@@ -68,6 +68,13 @@ pub enum Error {
         /// What the OS said.
         source: io::Error,
     },
+    /// The code handling this item panicked (a bug): the report says so
+    /// for this item, and the others still run.
+    #[error("panicked: {message}")]
+    Panicked {
+        /// The panic's message.
+        message: String,
+    },
     /// The worker running this item died before reporting back.
     #[error("worker {worker} died: {reason}")]
     WorkerDied {

@@ -29,6 +29,7 @@
 
 mod cli;
 mod report;
+mod signal;
 
 use std::path::PathBuf;
 use std::process;
@@ -39,6 +40,7 @@ use shared::{HttpConfig, Task, prepare_out_dir, urls};
 
 pub use cli::{Cli, Command, Common, DownloadArgs, HashArgs, SumArgs};
 pub use report::{Done, INTERRUPTED, OnInterrupt, Record, Report, Summary};
+pub use signal::ctrl_c;
 
 /// How a demo describes itself: its name and its defaults for
 /// `--workers`.
@@ -212,7 +214,8 @@ fn compute(
     common: Common,
 ) -> (Job, Report) {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let workers = workers(demo, &common, Some(demo.cpu_workers.unwrap_or(cores)));
+    let workers =
+        workers(demo, &common, Some(demo.cpu_workers.unwrap_or(cores)));
     let report = Report::new(demo, workload, workers, tasks.len(), common);
     (Job::Compute(Tasks { tasks, workers }), report)
 }

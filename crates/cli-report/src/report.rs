@@ -1,15 +1,18 @@
 //! The report of one run: what happened to each item, the summary line
 //! (or `--json`), the `--trace` file, the exit code, and Ctrl-C.
 
+use std::any::Any;
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs;
 use std::io::{self, BufWriter, Write};
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use futures_lite::FutureExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use shared::Error;
 
@@ -247,26 +250,35 @@ impl Report {
     /// A failure is recorded, not propagated: like `gather(...,
     /// return_exceptions=True)`, one bad URL must not stop the others, and
     /// unlike it, every error is printed in the report.
+    ///
+    /// A panic in `work` (a bug) is caught and recorded as this item's
+    /// failure, so it never takes the run or the item's record with it.
     pub fn track<T: Into<Done>>(
         &self,
         item: &str,
         work: impl FnOnce() -> shared::Result<T>,
     ) -> bool {
         let start = self.elapsed();
-        let result = work().map(Into::into);
+        let result = panic::catch_unwind(AssertUnwindSafe(work))
+            .unwrap_or_else(|payload| Err(panicked(&*payload)))
+            .map(Into::into);
         self.record(item, Some((start, self.elapsed())), result)
     }
 
     /// [`Report::track`] for a future: the clock starts when the future is
     /// first polled, not when it is created (a future does nothing until
-    /// polled).
+    /// polled). A panic is caught and recorded, as in `track`.
     pub async fn track_async<T: Into<Done>>(
         &self,
         item: &str,
         work: impl Future<Output = shared::Result<T>>,
     ) -> bool {
         let start = self.elapsed();
-        let result = work.await.map(Into::into);
+        let result = AssertUnwindSafe(work)
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|payload| Err(panicked(&*payload)))
+            .map(Into::into);
         self.record(item, Some((start, self.elapsed())), result)
     }
 
@@ -463,6 +475,19 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// A caught panic as this item's error, with its message when it has one
+/// (`panic!("...")` carries a `&str` or a `String`).
+fn panicked(payload: &(dyn Any + Send)) -> Error {
+    let message = match payload.downcast_ref::<&str>() {
+        Some(text) => (*text).to_owned(),
+        None => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_else(|| "with a non-text payload".to_owned()),
+    };
+    Error::Panicked { message }
+}
+
 fn millis(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e6).round() / 1e3
 }
@@ -474,8 +499,7 @@ fn lay_out_lanes(records: &mut [Record]) {
     records.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
     let mut lanes: Vec<f64> = Vec::new(); // when each lane is free again
     for record in records.iter_mut().filter(|r| r.worker.is_some()) {
-        let lane = match lanes.iter().position(|&end| end <= record.start_ms)
-        {
+        let lane = match lanes.iter().position(|&end| end <= record.start_ms) {
             Some(lane) => lane,
             None => {
                 lanes.push(0.0);
@@ -602,6 +626,31 @@ mod tests {
             [Some(0), Some(1), None, Some(1), Some(0), Some(0)],
             "{records:#?}"
         );
+    }
+
+    #[test]
+    fn a_panicking_item_is_a_failure_and_the_run_goes_on() {
+        let demo = Demo {
+            name: "test-demo",
+            unit: "worker",
+            download_workers: Some(1),
+            cpu_workers: Some(1),
+            sequential: true,
+        };
+        let common = Common {
+            workers: None,
+            json: false,
+            trace: None,
+        };
+        let report = Report::new(demo, "hash", 1, 2, common);
+        let ok = report.track("bad", || -> shared::Result<String> {
+            panic!("a bug in item {}", 1)
+        });
+        assert!(!ok, "a panic must count as a failure");
+        assert!(report.track("good", || Ok("42".to_owned())));
+        let records = lock(&report.0.records);
+        let errors: Vec<_> = records.iter().map(|r| r.error.clone()).collect();
+        assert_eq!(errors, [Some("panicked: a bug in item 1".into()), None]);
     }
 
     #[test]

@@ -154,6 +154,9 @@ enum ErrorDef {
         #[serde(with = "io_error")]
         source: io::Error,
     },
+    Panicked {
+        message: String,
+    },
     WorkerDied {
         worker: usize,
         reason: String,

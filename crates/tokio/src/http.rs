@@ -2,7 +2,7 @@
 //! reqwest.
 //!
 //! The same two names as the blocking helper in the shared crate
-//! (`Session::new(&run.http)`, `get_url_content(&session, url)`), so
+//! (`Session::new(&job.http)`, `get_url_content(&session, url)`), so
 //! `main.rs` reads like seq-demo's with `.await` added. Part of tokio-demo;
 //! run it with `cargo run -p tokio-demo`.
 
