@@ -22,7 +22,12 @@ mod run;
 #[cfg(feature = "blocking")]
 mod server_stats;
 mod slots;
-#[cfg(any(feature = "blocking", feature = "hyper-client"))]
+#[cfg(feature = "tls-config")]
+pub mod tls;
+#[cfg(all(
+    any(feature = "blocking", feature = "hyper-client"),
+    not(feature = "tls-config")
+))]
 mod tls;
 mod urls;
 
