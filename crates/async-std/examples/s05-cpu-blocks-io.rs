@@ -31,9 +31,6 @@
 //!     [hash|sum-squares] [ROUNDS|N] [--trace FILE]
 //! ```
 
-#[path = "../src/http.rs"]
-mod http;
-
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -41,7 +38,7 @@ use async_std::task::{self, spawn_blocking};
 use demo_server::{Background, Config};
 use shared::{HttpConfig, Record, Task};
 
-use crate::http::{Session, get_url_content};
+use async_std_demo::{Session, get_url_content};
 
 /// Where a CPU job runs.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -17,8 +17,6 @@
 //! cargo run -p async-std-demo -- sum-squares    # talk 04's CPU job
 //! ```
 
-mod http;
-
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -27,7 +25,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use shared::{Demo, Done, Run, Slots, Task};
 use shared::{filename_for_url, write_to_file};
 
-use crate::http::{Session, get_url_content};
+use async_std_demo::{Session, get_url_content};
 
 fn main() -> ExitCode {
     let demo = Demo {

@@ -17,8 +17,6 @@
 //! cargo run -p smol-demo -- sum-squares    # talk 04's CPU job
 //! ```
 
-mod http;
-
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -27,7 +25,7 @@ use shared::{Demo, Done, Run, Slots, Task};
 use shared::{filename_for_url, write_to_file};
 use smol::unblock;
 
-use crate::http::{Session, Smol, get_url_content};
+use smol_demo::{Session, Smol, get_url_content};
 
 fn main() -> ExitCode {
     let demo = Demo {
@@ -50,7 +48,7 @@ fn download_all(run: &Run) {
     // limit to the hard one (a no-op where it is already high enough).
     let _ = rlimit::increase_nofile_limit(u64::MAX);
     let smol = Smol::new();
-    let session = Session::new(&run.http, &smol);
+    let session = Session::new(&run.http, smol.executor());
     let slots = Slots::new(run.workers, run.urls.len());
     // A spawned task may outlive this function, so it must own what it
     // uses ('static): clone the Session (an Arc inside), the URL and the
