@@ -13,8 +13,6 @@ mod error;
 mod files;
 #[cfg(feature = "blocking")]
 mod http;
-#[cfg(feature = "hyper-client")]
-mod hyper_client;
 mod interrupt;
 mod kernels;
 mod report;
@@ -24,10 +22,7 @@ mod server_stats;
 mod slots;
 #[cfg(feature = "tls-config")]
 pub mod tls;
-#[cfg(all(
-    any(feature = "blocking", feature = "hyper-client"),
-    not(feature = "tls-config")
-))]
+#[cfg(all(feature = "blocking", not(feature = "tls-config")))]
 mod tls;
 mod urls;
 
@@ -42,8 +37,6 @@ pub use error::{Error, Result};
 pub use files::{prepare_out_dir, write_to_file};
 #[cfg(feature = "blocking")]
 pub use http::{Session, get_url_content};
-#[cfg(feature = "hyper-client")]
-pub use hyper_client::{AsyncRuntime, HyperSession, MAX_REDIRECTS};
 pub use interrupt::{INTERRUPTED, OnInterrupt, on_interrupt};
 pub use kernels::{Task, hash_me, sum_of_squares};
 pub use report::Summary;

@@ -69,7 +69,6 @@ impl Roots {
     }
 
     /// The message to fail https requests with, if the roots are unusable.
-    #[cfg(any(feature = "blocking", feature = "tls-config", test))]
     pub fn problem(&self) -> Option<&str> {
         match self {
             Roots::Broken(why) => Some(why),
@@ -81,7 +80,7 @@ impl Roots {
     /// chosen explicitly (rustls would otherwise want a process-wide
     /// default provider) and HTTP/1.1 offered in ALPN, since hyper here
     /// speaks only HTTP/1. `Err` is [`Roots::problem`]'s message.
-    #[cfg(any(feature = "tls-config", feature = "hyper-client"))]
+    #[cfg(feature = "tls-config")]
     pub fn client_config(&self) -> Result<Arc<rustls::ClientConfig>, Arc<str>> {
         let roots = match self {
             Roots::Bundled => RootCertStore {
