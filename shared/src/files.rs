@@ -24,7 +24,8 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 /// less the umask.
 pub fn write_to_file(path: &Path, content: &[u8]) -> Result<(), Error> {
     let temp = temp_path(path);
-    let written = fs::write(&temp, content).and_then(|()| fs::rename(&temp, path));
+    let written =
+        fs::write(&temp, content).and_then(|()| fs::rename(&temp, path));
     written.map_err(|source| {
         // Never leave the temporary file behind (it may not exist).
         let _ = fs::remove_file(&temp);

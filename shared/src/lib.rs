@@ -15,12 +15,12 @@ mod error;
 mod files;
 #[cfg(feature = "blocking")]
 mod http;
-#[cfg(feature = "hyper-client")]
-mod hyper_client;
 mod kernels;
 #[cfg(feature = "blocking")]
 mod server_stats;
-#[cfg(any(feature = "blocking", feature = "hyper-client"))]
+#[cfg(feature = "tls-config")]
+pub mod tls;
+#[cfg(all(feature = "blocking", not(feature = "tls-config")))]
 mod tls;
 mod urls;
 
@@ -30,8 +30,6 @@ pub use error::{Error, Result};
 pub use files::{TEMP_PREFIX, prepare_out_dir, write_to_file};
 #[cfg(feature = "blocking")]
 pub use http::{Session, get_url_content};
-#[cfg(feature = "hyper-client")]
-pub use hyper_client::{AsyncRuntime, HyperSession, MAX_REDIRECTS};
 pub use kernels::{Task, hash_me, sum_of_squares};
 #[cfg(feature = "blocking")]
 pub use server_stats::ServerStats;

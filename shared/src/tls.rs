@@ -1,5 +1,6 @@
 //! Whom the https downloads trust: the certificate authorities behind the
-//! blocking client (ureq) and the hyper client, both on rustls with *ring*.
+//! blocking client (ureq) and hyper-futures (feature `tls-config`, which
+//! makes this module public), both on rustls with *ring*.
 //!
 //! Only `urls-internet.txt` (docs/real-internet.md) has https URLs; the
 //! demo server speaks plain HTTP. By default the demos trust Mozilla's root
@@ -23,11 +24,11 @@ use rustls::pki_types::pem::PemObject;
 
 /// The environment variable naming a PEM file of certificates to trust
 /// instead of the bundled ones.
-pub(crate) const CA_FILE_VAR: &str = "SSL_CERT_FILE";
+pub const CA_FILE_VAR: &str = "SSL_CERT_FILE";
 
 /// Which certificates an https connection may chain up to.
 #[derive(Clone, Debug)]
-pub(crate) enum Roots {
+pub enum Roots {
     /// Mozilla's roots, compiled in (the default).
     Bundled,
     /// Exactly these (from `SSL_CERT_FILE`, or a test's own certificate).
@@ -40,7 +41,7 @@ pub(crate) enum Roots {
 impl Roots {
     /// What the environment asks for: the file in `SSL_CERT_FILE` if it
     /// is set (and not empty), otherwise the bundled roots.
-    pub(crate) fn from_env() -> Roots {
+    pub fn from_env() -> Roots {
         match std::env::var_os(CA_FILE_VAR) {
             Some(path) if !path.is_empty() => Roots::from_file(path.as_ref()),
             _ => Roots::Bundled,
@@ -48,7 +49,7 @@ impl Roots {
     }
 
     /// Every certificate in the PEM file at `path`.
-    pub(crate) fn from_file(path: &Path) -> Roots {
+    pub fn from_file(path: &Path) -> Roots {
         let broken = |why: String| {
             Roots::Broken(
                 format!("{CA_FILE_VAR}={}: {why}", path.display()).into(),
@@ -68,8 +69,7 @@ impl Roots {
     }
 
     /// The message to fail https requests with, if the roots are unusable.
-    #[cfg(any(feature = "blocking", test))]
-    pub(crate) fn problem(&self) -> Option<&str> {
+    pub fn problem(&self) -> Option<&str> {
         match self {
             Roots::Broken(why) => Some(why),
             _ => None,
@@ -80,10 +80,8 @@ impl Roots {
     /// chosen explicitly (rustls would otherwise want a process-wide
     /// default provider) and HTTP/1.1 offered in ALPN, since hyper here
     /// speaks only HTTP/1. `Err` is [`Roots::problem`]'s message.
-    #[cfg(feature = "hyper-client")]
-    pub(crate) fn client_config(
-        &self,
-    ) -> Result<Arc<rustls::ClientConfig>, Arc<str>> {
+    #[cfg(feature = "tls-config")]
+    pub fn client_config(&self) -> Result<Arc<rustls::ClientConfig>, Arc<str>> {
         let roots = match self {
             Roots::Bundled => RootCertStore {
                 roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
@@ -109,9 +107,10 @@ fn store(certs: &[CertificateDer<'static>]) -> RootCertStore {
     store
 }
 
-#[cfg(test)]
-pub(crate) mod test_server {
-    //! A tiny https server on 127.0.0.1 for the clients' tests: a fresh
+#[cfg(any(test, feature = "test-server"))]
+pub mod test_server {
+    //! A tiny https server on 127.0.0.1 for the clients' tests (this
+    //! crate's, and hyper-futures' through feature `test-server`): a fresh
     //! self-signed certificate (rcgen), rustls on blocking std sockets, a
     //! fixed answer to every request. No network beyond loopback.
 
@@ -126,16 +125,16 @@ pub(crate) mod test_server {
     use super::*;
 
     /// What the server answers to every request.
-    pub(crate) const BODY: &[u8] = b"hello over TLS\n";
+    pub const BODY: &[u8] = b"hello over TLS\n";
 
     /// A running server and the certificate it presents.
-    pub(crate) struct TlsServer {
+    pub struct TlsServer {
         /// `https://127.0.0.1:PORT`
-        pub(crate) base: String,
+        pub base: String,
         /// Trusting exactly this makes the server's certificate valid.
-        pub(crate) cert: CertificateDer<'static>,
+        pub cert: CertificateDer<'static>,
         /// The same certificate as PEM text, for an `SSL_CERT_FILE`.
-        pub(crate) cert_pem: String,
+        pub cert_pem: String,
         /// Ends with the number of requests answered.
         handle: thread::JoinHandle<usize>,
     }
@@ -144,7 +143,7 @@ pub(crate) mod test_server {
         /// Serves up to `connections` connections, one after another, then
         /// stops; each one is served until the client closes it (or 10 s
         /// of silence), answering every request with [`BODY`].
-        pub(crate) fn start(connections: usize) -> TlsServer {
+        pub fn start(connections: usize) -> TlsServer {
             let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
             let key = rcgen::generate_simple_self_signed(names).unwrap();
             let cert = key.cert.der().clone();
@@ -185,13 +184,13 @@ pub(crate) mod test_server {
         }
 
         /// `base` + `path`.
-        pub(crate) fn url(&self, path: &str) -> String {
+        pub fn url(&self, path: &str) -> String {
             format!("{}{path}", self.base)
         }
 
         /// Waits for the server to finish its connections; returns how
         /// many requests it answered.
-        pub(crate) fn join(self) -> usize {
+        pub fn join(self) -> usize {
             self.handle.join().unwrap()
         }
     }

@@ -4,7 +4,7 @@
 //! The slide's `get_url_content`, `do_work` and `run`, in that order, and
 //! nothing else: no `--workers`, no report. `src/main.rs` is this plus the
 //! shared CLI and a bound on how many run at once. The session is the
-//! demo's own (`src/http.rs`: hyper over async-std's sockets).
+//! demo's own (`src/http.rs`: hyper-futures over async-std's sockets).
 //!
 //! Unlike a Python coroutine, `task::spawn` starts the task at once, on the
 //! executor's threads. Awaiting the handles one by one afterwards does not
@@ -16,16 +16,13 @@
 //! cargo run -p async-std-demo --example s02-gather [URL-FILE]
 //! ```
 
-#[path = "../src/http.rs"]
-mod http;
-
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use async_std::task::{self, spawn_blocking};
 use shared::HttpConfig;
 
-use crate::http::{Session, get_url_content};
+use async_std_demo::{Session, get_url_content};
 
 /// The slide's `do_work(url)`: download, then save.
 async fn do_work(

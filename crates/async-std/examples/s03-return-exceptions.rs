@@ -16,9 +16,6 @@
 //! cargo run -p async-std-demo --example s03-return-exceptions
 //! ```
 
-#[path = "../src/http.rs"]
-mod http;
-
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,7 +25,7 @@ use async_std::task::{self, JoinHandle};
 use demo_server::{Background, Config};
 use shared::HttpConfig;
 
-use crate::http::{Session, get_url_content};
+use async_std_demo::{Session, get_url_content};
 
 /// Downloads one URL and counts it in `finished` when it ends, whether
 /// anyone is still waiting for the answer or not.

@@ -21,9 +21,6 @@
 //! Its test (`cargo test -p async-std-demo --example s04-deadline`) checks
 //! the same with a 50-second request that cannot make a 5-second deadline.
 
-#[path = "../src/http.rs"]
-mod http;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -34,7 +31,7 @@ use demo_server::{Background, Config};
 use futures::stream::{FuturesUnordered, StreamExt};
 use shared::HttpConfig;
 
-use crate::http::{Session, get_url_content};
+use async_std_demo::{Session, get_url_content};
 
 /// What `wait(..., timeout=...)` returns: the finished and the unfinished.
 #[derive(Debug, Default)]

@@ -31,17 +31,15 @@
 //!     [hash|sum-squares] [ROUNDS|N] [--trace FILE]
 //! ```
 
-#[path = "../src/http.rs"]
-mod http;
-
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use async_std::task::{self, spawn_blocking};
+use cli_report::Record;
 use demo_server::{Background, Config};
-use shared::{HttpConfig, Record, Task};
+use shared::{HttpConfig, Task};
 
-use crate::http::{Session, get_url_content};
+use async_std_demo::{Session, get_url_content};
 
 /// Where a CPU job runs.
 #[derive(Clone, Copy, Debug, PartialEq)]

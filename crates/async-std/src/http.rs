@@ -1,34 +1,32 @@
 //! `get_url_content(session, url)` for async-std: the slide's aiohttp call,
-//! on hyper over async-std's own sockets.
+//! on hyper-util's pooled client over async-std's own sockets.
 //!
 //! The same two names as tokio-demo's `http.rs` and the blocking helper in
 //! the shared crate (`Session::new(&run.http)`, `get_url_content(&session,
 //! url)`), so `main.rs` reads like seq-demo's with `.await` added. The
-//! client itself (pool, redirects, limits) is `shared::HyperSession`, which
-//! smol-demo uses too; this file is only what is async-std's own: how to
-//! connect, resolve, sleep and spawn. Part of async-std-demo; run it with
+//! client itself (pool, redirects, limits, TLS) is `hyper_futures::Session`,
+//! which smol-demo uses too; this file is only what is async-std's own: how
+//! to resolve, connect and spawn. Part of async-std-demo; run it with
 //! `cargo run -p async-std-demo`.
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
 
 use async_std::net::{TcpStream, ToSocketAddrs};
 use async_std::task;
-use shared::{AsyncRuntime, Error, HttpConfig, HyperSession};
+use shared::{Error, HttpConfig};
 
-/// async-std's runtime, as the shared hyper client needs it.
+/// async-std's runtime, as hyper-futures needs it.
 ///
 /// async-std has one global executor (a thread per core, started on first
 /// use) and one global reactor, so there is nothing to carry around: a
-/// unit struct will do. Compare smol-demo's `Smol`, which holds its
+/// unit struct will do. Compare smol-demo's `SmolRuntime`, which holds its
 /// executor.
 #[derive(Clone, Copy, Debug)]
 pub struct AsyncStd;
 
-impl AsyncRuntime for AsyncStd {
-    type Tcp = TcpStream;
+impl hyper_futures::Runtime for AsyncStd {
+    type TcpStream = TcpStream;
 
     async fn resolve(
         &self,
@@ -43,14 +41,7 @@ impl AsyncRuntime for AsyncStd {
         TcpStream::connect(addr).await
     }
 
-    async fn sleep(&self, duration: Duration) {
-        task::sleep(duration).await;
-    }
-
-    fn spawn_detached(
-        &self,
-        future: impl Future<Output = ()> + Send + 'static,
-    ) {
+    fn spawn(&self, future: impl Future<Output = ()> + Send + 'static) {
         // Dropping an async-std JoinHandle detaches the task: it runs on.
         drop(task::spawn(future));
     }
@@ -59,16 +50,16 @@ impl AsyncRuntime for AsyncStd {
 /// The slide's `aiohttp.ClientSession()`: one pool of keep-alive
 /// connections plus the run's limits, shared by every task.
 ///
-/// Clone it freely: the clones share one `HyperSession` behind an `Arc`,
-/// which is what lets each spawned task own "its" session while all of
-/// them reuse the same connections.
+/// Clone it freely: the clones share one pool (an `Arc` inside), which is
+/// what lets each spawned task own "its" session while all of them reuse
+/// the same connections.
 #[derive(Clone, Debug)]
-pub struct Session(Arc<HyperSession<AsyncStd>>);
+pub struct Session(hyper_futures::Session<AsyncStd>);
 
 impl Session {
     /// A client with the run's timeouts, body limit and pool size.
     pub fn new(config: &HttpConfig) -> Session {
-        Session(Arc::new(HyperSession::new(AsyncStd, config)))
+        Session(hyper_futures::Session::new(AsyncStd, config))
     }
 }
 

@@ -1,122 +1,80 @@
-//! async-std-demo: talk 01's "asyncio" approach (talk 04's aiohttp
-//! version), in Rust with async-std and hyper.
-//!
-//! One task per URL, all started at once like `asyncio.gather`, on one
-//! `Session` (the slide's `aiohttp.ClientSession`); `--workers N` lets at
-//! most N run at once. Each task is seq-demo's `do_work(url)` with
-//! `.await` where it waits; compare with
-//! `diff crates/tokio/src/main.rs crates/async-std/src/main.rs`.
-//! async-std is deprecated upstream in favour of smol: see the README.
-//!
-//! Run it (with `cargo run -p demo-server` in another terminal):
-//!
-//! ```text
-//! cargo run -p async-std-demo                   # 30 tasks at once
-//! cargo run -p async-std-demo -- --workers 5    # at most 5 at a time
-//! cargo run -p async-std-demo -- hash           # CPU job on the blocking pool
-//! cargo run -p async-std-demo -- sum-squares    # talk 04's CPU job
-//! ```
-
-mod http;
+//! `cargo run -p async-std-demo`: talk 01's "asyncio" on async-std.
+//! Each demo is this file with its approach in place of the loops below:
+//! compare them with `diff crates/seq/src/main.rs crates/X/src/main.rs`.
+//! Start `cargo run -p demo-server` in another terminal first.
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use async_lock::Semaphore;
 use async_std::task::{self, spawn_blocking};
-use futures::stream::{FuturesUnordered, StreamExt};
-use shared::{Demo, Done, Run, Slots, Task};
+use async_std_demo::{Session, get_url_content};
+use cli_report::{Demo, Downloads, Job, Report, Tasks};
 use shared::{filename_for_url, write_to_file};
 
-use crate::http::{Session, get_url_content};
-
-fn main() -> ExitCode {
-    let demo = Demo {
+#[async_std::main] // `asyncio.run(main())`, on async-std's global executor
+async fn main() -> ExitCode {
+    // Parse the one CLI, read urls.txt, start the clock and the report.
+    let (job, report) = cli_report::start(Demo {
         name: "async-std-demo",
         unit: "task",
-        download_workers: None, // one task per URL, like asyncio.gather
+        download_workers: None, // a task per URL, like asyncio.gather
         cpu_workers: None,      // one per core
         sequential: false,
-    };
-    shared::main(demo, download_all, compute_all)
+    });
+    // Ctrl-C: report what finished and exit 130, mid-download or not.
+    report.exit_on_ctrl_c();
+    match job {
+        Job::Download(job) => download_all(&job, &report).await,
+        Job::Compute(job) => compute_all(&job, &report).await,
+    }
+    report.finish()
 }
 
-/// The slide's `asyncio.gather(*[do_work(url) for url in urls])`: spawn a
-/// task per URL, all sharing one `Session`, then collect every result.
-///
-/// `task::block_on` is the slide's `run_until_complete`: it runs the future
-/// on this thread until it is done, while the spawned tasks run on
-/// async-std's global executor (one thread per core).
-fn download_all(run: &Run) {
-    // 10,000 sockets at once need 10,000 file descriptors; lift the soft
-    // limit to the hard one (a no-op where it is already high enough).
-    let _ = rlimit::increase_nofile_limit(u64::MAX);
-    let session = Session::new(&run.http);
-    let slots = Slots::new(run.workers, run.urls.len());
-    // A spawned task may outlive this function, so it must own what it
-    // uses ('static): clone the Session (an Arc inside), the URL and the
-    // folder into it, and send the result back here to be recorded.
-    let run_start = run.started();
-    let mut tasks = FuturesUnordered::new();
-    for (i, url) in run.urls.iter().enumerate() {
-        let (session, slots) = (session.clone(), slots.clone());
-        let (url, out) = (url.clone(), run.out.clone());
+/// The slide's `gather(*[do_work(url) for url in urls])`, on one `Session`.
+async fn download_all(job: &Downloads, report: &Report) {
+    let session = Session::new(&job.http);
+    let permits = Arc::new(Semaphore::new(job.workers));
+    let mut tasks = Vec::with_capacity(job.urls.len());
+    for url in &job.urls {
+        let permit = permits.acquire_arc().await; // before spawning
+        let (session, report) = (session.clone(), report.clone());
+        let (url, out) = (url.clone(), job.out.clone());
         tasks.push(task::spawn(async move {
-            let slot = slots.take(i).await; // --workers: wait for a slot
-            let start = run_start.elapsed();
-            let result = download_one(&session, &url, &out).await;
-            (slot.id(), url, start, run_start.elapsed(), result)
+            let work = do_work(&session, &url, &out);
+            report.track_async(&url, work).await;
+            drop(permit);
         }));
     }
-    // Results arrive as tasks finish, like asyncio.as_completed.
-    task::block_on(async {
-        while let Some(joined) = tasks.next().await {
-            let (slot, url, start, end, result) = joined;
-            run.record(Some(slot), &url, start, end, result);
-        }
-    });
+    futures::future::join_all(tasks).await;
 }
 
 /// One URL: the talk's `do_work(url)`, with `.await` where it waits.
-async fn download_one(
+async fn do_work(
     session: &Session,
     url: &str,
-    out: &Path,
-) -> shared::Result<Done> {
+    folder: &Path,
+) -> shared::Result<usize> {
     let content = get_url_content(session, url).await?;
-    let filename = filename_for_url(url, out);
-    let bytes = content.len();
-    // Writing a file blocks the thread, and this thread runs other tasks:
-    // hand the atomic write to async-std's blocking pool and await it.
+    let filename = filename_for_url(url, folder);
+    let len = content.len();
+    // Writing blocks the thread, which runs other tasks: hand it over.
     spawn_blocking(move || write_to_file(&filename, &content)).await?;
-    Ok(Done::saved(bytes))
+    Ok(len)
 }
 
-/// The CPU job the right way: each task waits for a slot (one per core by
-/// default), then runs on async-std's blocking pool, never on the
-/// executor's own threads, so timers and sockets stay responsive.
-fn compute_all(run: &Run) {
-    let slots = Slots::new(run.workers, run.tasks.len());
-    let run_start = run.started();
-    let mut tasks = FuturesUnordered::new();
-    for (i, task) in run.tasks.iter().enumerate() {
-        let (slots, task) = (slots.clone(), task.clone());
-        tasks.push(task::spawn(async move {
-            let slot = slots.take(i).await;
-            let start = run_start.elapsed();
-            let name = task.name();
-            let result = spawn_blocking(move || compute_one(&task)).await;
-            (slot.id(), name, start, run_start.elapsed(), result)
+/// The CPU job on async-std's blocking pool, `--workers` at a time.
+async fn compute_all(job: &Tasks, report: &Report) {
+    let permits = Arc::new(Semaphore::new(job.workers));
+    let mut tasks = Vec::with_capacity(job.tasks.len());
+    for task in &job.tasks {
+        let permit = permits.acquire_arc().await;
+        let (task, report) = (task.clone(), report.clone());
+        tasks.push(spawn_blocking(move || {
+            report.track(&task.name(), || Ok(task.compute()));
+            drop(permit);
         }));
     }
-    task::block_on(async {
-        while let Some(joined) = tasks.next().await {
-            let (slot, name, start, end, result) = joined;
-            run.record(Some(slot), &name, start, end, result);
-        }
-    });
-}
-
-/// One CPU task.
-fn compute_one(task: &Task) -> shared::Result<Done> {
-    Ok(Done::answer(task.compute()))
+    futures::future::join_all(tasks).await;
 }

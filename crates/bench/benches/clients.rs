@@ -17,11 +17,12 @@
 
 use std::time::Duration;
 
-use bench::clients::{self, AsyncStd, Reqwest, SmolThreads};
+use async_std_demo::http::AsyncStd;
+use bench::clients::{self, Reqwest, SmolThreads};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion};
 use demo_server::{Background, Config, page_body};
-use shared::{HyperSession, Session, get_url_content};
+use shared::{Session, get_url_content};
 
 fn main() {
     let server = Background::start(Config::instant())
@@ -72,14 +73,14 @@ fn main() {
     bench(&mut group, &server, "reqwest-tokio-2", || reqwest.get(&url));
     drop(reqwest);
 
-    let session = HyperSession::new(AsyncStd, &config);
+    let session = hyper_futures::Session::new(AsyncStd, &config);
     bench(&mut group, &server, "hyper-async-std", || {
         clients::async_std_get(&session, &url)
     });
 
     for threads in [1, 2] {
         let smol = SmolThreads::new(threads);
-        let session = HyperSession::new(smol.runtime(), &config);
+        let session = hyper_futures::Session::new(smol.runtime(), &config);
         bench(
             &mut group,
             &server,

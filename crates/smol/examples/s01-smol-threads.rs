@@ -8,7 +8,7 @@
 //! thread unless the environment variable `SMOL_THREADS` asks for more
 //! (async-std, by contrast, starts one per core). smol-demo therefore
 //! makes its own `Executor` and runs it on one thread per core
-//! (`Smol::block_on` in `src/http.rs`).
+//! (`Smol::block_on` in `src/executor.rs`).
 //!
 //! To make the thread count visible, each task below *blocks* its thread
 //! for 100 ms (`std::thread::sleep`, a stand-in for CPU work): tasks that
@@ -20,17 +20,12 @@
 //! SMOL_THREADS=2 cargo run -p smol-demo --example s01-smol-threads
 //! ```
 
-// The demo's runtime glue; this example needs only its `Smol`.
-#[allow(dead_code)]
-#[path = "../src/http.rs"]
-mod http;
-
 use std::thread;
 use std::time::{Duration, Instant};
 
 use smol::Timer;
 
-use crate::http::Smol;
+use smol_demo::Smol;
 
 /// Each step waits this long, as if for a server's answer.
 const WAIT: Duration = Duration::from_millis(100);

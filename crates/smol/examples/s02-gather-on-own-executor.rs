@@ -4,8 +4,8 @@
 //! The slide's `get_url_content`, `do_work` and `run`, in that order, and
 //! nothing else: no `--workers`, no report. `src/main.rs` is this plus the
 //! shared CLI and a bound on how many run at once. The session is the
-//! demo's own (`src/http.rs`: hyper over smol's sockets), and so is the
-//! executor, run on one thread per core.
+//! demo's own (`src/http.rs`: hyper-futures over smol's sockets), and so
+//! is the executor (`src/executor.rs`), run on one thread per core.
 //!
 //! Unlike a Python coroutine, `spawn` starts the task at once, on the
 //! executor's threads. Awaiting the tasks one by one afterwards does not
@@ -18,16 +18,13 @@
 //! cargo run -p smol-demo --example s02-gather-on-own-executor [URL-FILE]
 //! ```
 
-#[path = "../src/http.rs"]
-mod http;
-
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use shared::HttpConfig;
 use smol::unblock;
 
-use crate::http::{Session, Smol, get_url_content};
+use smol_demo::{Session, Smol, get_url_content};
 
 /// The slide's `do_work(url)`: download, then save.
 async fn do_work(
@@ -59,7 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             max_bytes: 64 << 20,
             pool_size: list.urls.len().max(1),
         },
-        &smol,
+        smol.executor(),
     );
 
     let start = Instant::now();

@@ -16,9 +16,6 @@
 //! cargo run -p smol-demo --example s03-dropped-task-is-cancelled
 //! ```
 
-#[path = "../src/http.rs"]
-mod http;
-
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,7 +25,7 @@ use demo_server::{Background, Config};
 use shared::HttpConfig;
 use smol::{Task, Timer};
 
-use crate::http::{Session, Smol, get_url_content};
+use smol_demo::{Session, Smol, get_url_content};
 
 /// Downloads one URL and counts it in `finished` when it ends, whether
 /// anyone is still waiting for the answer or not.
@@ -91,7 +88,7 @@ fn main() {
             max_bytes: 64 << 20,
             pool_size: urls.len(),
         },
-        &smol,
+        smol.executor(),
     );
 
     let cores = std::thread::available_parallelism().map_or(1, usize::from);

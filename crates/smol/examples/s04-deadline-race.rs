@@ -22,9 +22,6 @@
 //! checks the same with a 50-second request that cannot make a 5-second
 //! deadline.
 
-#[path = "../src/http.rs"]
-mod http;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -35,7 +32,7 @@ use shared::HttpConfig;
 use smol::future::FutureExt;
 use smol::{Timer, unblock};
 
-use crate::http::{Session, Smol, get_url_content};
+use smol_demo::{Session, Smol, get_url_content};
 
 /// What `wait(..., timeout=...)` returns: the finished and the unfinished.
 #[derive(Debug, Default)]
@@ -121,7 +118,7 @@ fn main() -> std::io::Result<()> {
     }
     let out = tempfile::tempdir()?;
     let smol = Smol::new();
-    let session = Session::new(&config(urls.len()), &smol);
+    let session = Session::new(&config(urls.len()), smol.executor());
 
     let start = Instant::now();
     let deadline = Duration::from_millis(deadline_ms);
@@ -174,7 +171,7 @@ mod tests {
         let urls: Vec<String> = fast.iter().chain(&slow).cloned().collect();
         let out = tempfile::tempdir().unwrap();
         let smol = Smol::new();
-        let session = Session::new(&config(urls.len()), &smol);
+        let session = Session::new(&config(urls.len()), smol.executor());
 
         let deadline = Duration::from_secs(5);
         let batch =

@@ -31,17 +31,15 @@
 //!     [hash|sum-squares] [ROUNDS|N] [--trace FILE]
 //! ```
 
-#[path = "../src/http.rs"]
-mod http;
-
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use cli_report::Record;
 use demo_server::{Background, Config};
-use shared::{HttpConfig, Record, Task};
+use shared::{HttpConfig, Task};
 use smol::unblock;
 
-use crate::http::{Session, Smol, get_url_content};
+use smol_demo::{Session, Smol, get_url_content};
 
 /// Where a CPU job runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -108,7 +106,7 @@ fn run(mode: Mode, server: &Background, jobs: &[Task]) -> Vec<Row> {
         max_bytes: 64 << 20,
         pool_size: DOWNLOADS,
     };
-    let session = Session::new(&config, &smol);
+    let session = Session::new(&config, smol.executor());
     let t0 = Instant::now();
     let mut handles = Vec::new();
     for i in 0..DOWNLOADS {

@@ -1,0 +1,7 @@
+//! async-std-demo's HTTP client, as a library: `src/main.rs` and the
+//! examples all use it (`use async_std_demo::{Session, get_url_content}`),
+//! and so does the bench crate.
+
+pub mod http;
+
+pub use http::{Session, get_url_content};
