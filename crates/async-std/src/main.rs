@@ -11,6 +11,7 @@ use async_lock::Semaphore;
 use async_std::task::{self, spawn_blocking};
 use async_std_demo::{Session, get_url_content};
 use cli_report::{Demo, Downloads, Job, Report, Tasks};
+use futures::future::join_all;
 use shared::{filename_for_url, write_to_file};
 
 #[async_std::main] // `asyncio.run(main())`, on async-std's global executor
@@ -36,18 +37,19 @@ async fn main() -> ExitCode {
 async fn download_all(job: &Downloads, report: &Report) {
     let session = Session::new(&job.http);
     let permits = Arc::new(Semaphore::new(job.workers));
-    let mut tasks = Vec::with_capacity(job.urls.len());
     for url in &job.urls {
         let permit = permits.acquire_arc().await; // before spawning
         let (session, report) = (session.clone(), report.clone());
         let (url, out) = (url.clone(), job.out.clone());
-        tasks.push(task::spawn(async move {
+        // A dropped JoinHandle detaches: the task runs on, unobserved.
+        drop(task::spawn(async move {
             let work = do_work(&session, &url, &out);
             report.track_async(&url, work).await;
             drop(permit);
         }));
     }
-    futures::future::join_all(tasks).await;
+    // Every permit back means every task done: wait for all of them.
+    join_all((0..job.workers).map(|_| permits.acquire())).await;
 }
 
 /// One URL: the talk's `do_work(url)`, with `.await` where it waits.
@@ -76,5 +78,5 @@ async fn compute_all(job: &Tasks, report: &Report) {
             drop(permit);
         }));
     }
-    futures::future::join_all(tasks).await;
+    join_all(tasks).await;
 }

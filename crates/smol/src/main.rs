@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::thread;
 
 use cli_report::{Demo, Downloads, Job, Report, Tasks};
+use futures::future::join_all;
 use shared::{filename_for_url, write_to_file};
 use smol::{Executor, future, lock::Semaphore, unblock};
 use smol_demo::{Session, get_url_content};
@@ -43,19 +44,20 @@ fn main() -> ExitCode {
 async fn download_all(job: &Downloads, report: &Report) {
     let session = Session::new(&job.http, &EX);
     let permits = Arc::new(Semaphore::new(job.workers));
-    let mut tasks = Vec::with_capacity(job.urls.len());
     for url in &job.urls {
         let permit = permits.acquire_arc().await; // before spawning
         let (session, report) = (session.clone(), report.clone());
         let (url, out) = (url.clone(), job.out.clone());
-        tasks.push(EX.spawn(async move {
+        // A dropped Task is cancelled: detach it to let it run on.
+        EX.spawn(async move {
             let work = do_work(&session, &url, &out);
             report.track_async(&url, work).await;
             drop(permit);
-        }));
+        })
+        .detach();
     }
-    // Await every task: dropping a smol Task would cancel it.
-    futures::future::join_all(tasks).await;
+    // Every permit back means every task done: wait for all of them.
+    join_all((0..job.workers).map(|_| permits.acquire())).await;
 }
 
 /// One URL: the talk's `do_work(url)`, with `.await` where it waits.
@@ -84,5 +86,5 @@ async fn compute_all(job: &Tasks, report: &Report) {
             drop(permit);
         }));
     }
-    futures::future::join_all(tasks).await;
+    join_all(tasks).await;
 }
