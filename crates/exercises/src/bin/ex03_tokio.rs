@@ -77,7 +77,7 @@ async fn main() -> ExitCode {
     // Ctrl-C: report what finished and exit 130, mid-download or not.
     tokio::select! { // dropping `work` drops what it was running
         () = work => report.finish(),
-        _ = tokio::signal::ctrl_c() => report.interrupted(),
+        () = cli_report::ctrl_c() => report.interrupted(),
     }
 }
 
