@@ -2,7 +2,7 @@
 //! on hyper-util's pooled client over async-std's own sockets.
 //!
 //! The same two names as tokio-demo's `http.rs` and the blocking helper in
-//! the shared crate (`Session::new(&run.http)`, `get_url_content(&session,
+//! the shared crate (`Session::new(&job.http)`, `get_url_content(&session,
 //! url)`), so `main.rs` reads like seq-demo's with `.await` added. The
 //! client itself (pool, redirects, limits, TLS) is `hyper_futures::Session`,
 //! which smol-demo uses too; this file is only what is async-std's own: how
