@@ -61,10 +61,16 @@ pub fn table(title: &str, rows: &[&Row]) -> String {
 }
 
 /// For a sweep: one line per approach, time at each worker count, and a
-/// bar per count so the shape of the curve shows at a glance.
+/// bar per count so the shape of the curve shows at a glance. An approach
+/// that ran at none of the counts (seq, at its one worker) gets its time
+/// on a line of its own, outside the bars' scale.
 pub fn sweep_chart(title: &str, rows: &[&Row], counts: &[usize]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let slowest = rows.iter().map(|r| r.median).fold(0.0_f64, f64::max);
+    let slowest = rows
+        .iter()
+        .filter(|r| counts.contains(&r.workers))
+        .map(|r| r.median)
+        .fold(0.0_f64, f64::max);
     let mut s = String::new();
     let _ = writeln!(s, "{title}: median seconds by --workers");
     let mut header = format!("{:<22}", "approach");
@@ -76,6 +82,17 @@ pub fn sweep_chart(title: &str, rows: &[&Row], counts: &[usize]) -> String {
         rows.iter().map(|r| r.approach.as_str()).collect();
     names.dedup();
     for name in names {
+        let mine = || rows.iter().filter(|r| r.approach == name);
+        if !mine().any(|r| counts.contains(&r.workers)) {
+            for r in mine() {
+                let _ = writeln!(
+                    s,
+                    "{name:<22} {:.3} s with --workers {} (not swept)",
+                    r.median, r.workers
+                );
+            }
+            continue;
+        }
         let mut line = format!("{name:<22}");
         let mut bars = String::new();
         for c in counts {
@@ -170,4 +187,47 @@ fn min(values: &[f64]) -> f64 {
 
 fn max(values: &[f64]) -> f64 {
     values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(approach: &str, workers: usize, median: f64) -> Row {
+        Row {
+            workload: Workload::Download,
+            approach: approach.to_owned(),
+            workers,
+            seconds: vec![median],
+            median,
+            speedup: None,
+            ideal: None,
+            efficiency: None,
+            peak_in_flight: 0,
+            verified: 0,
+            total: 0,
+            peak_rss_kib: 0,
+            note: None,
+            trace: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_baseline_outside_the_sweep_gets_a_line_of_its_own() {
+        let rows = [
+            row("seq", 1, 3.0),
+            row("tokio", 5, 0.6),
+            row("tokio", 10, 0.3),
+        ];
+        let rows: Vec<&Row> = rows.iter().collect();
+        let chart = sweep_chart("download", &rows, &[5, 10]);
+        let lines: Vec<&str> = chart.lines().collect();
+        assert_eq!(
+            lines[2],
+            "seq                    3.000 s with --workers 1 (not swept)",
+            "{chart}"
+        );
+        // The bars are scaled to the swept rows: the slowest is the top bar.
+        assert!(lines[3].ends_with("█▅"), "{chart}");
+    }
 }
