@@ -58,6 +58,13 @@ fn status_of(agent: &ureq::Agent, url: &str) -> u16 {
     get(agent, url).0
 }
 
+/// GET `url`: its `Content-Type` header, or "" when there is none.
+fn content_type_of(agent: &ureq::Agent, url: &str) -> String {
+    let response = agent.get(url).call().expect("the server answers");
+    let value = response.headers().get("content-type");
+    value.and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+}
+
 /// Sends `target` verbatim on a fresh connection (no client normalises it)
 /// and returns (status, whole response as text).
 fn raw_get(addr: SocketAddr, target: &str) -> (u16, String) {
@@ -143,15 +150,7 @@ fn pages_are_deterministic() {
     let (_, spaced) = get(&agent, &server.url("/pages/hello%20world?size=300"));
     assert_eq!(spaced, page_body("hello world", 300), "name is decoded");
 
-    let response = agent
-        .get(server.url("/pages/x"))
-        .call()
-        .expect("the server answers");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let content_type = content_type_of(&agent, &server.url("/pages/x"));
     assert!(content_type.starts_with("text/plain"), "{content_type}");
 
     for bad in [
@@ -188,15 +187,7 @@ fn books_are_deterministic_word_like_text() {
     let (_, spaced) = get(&agent, &server.url("/books/a%20b?size=300"));
     assert_eq!(spaced, book_body("a b", 300), "name is decoded");
 
-    let response = agent
-        .get(server.url("/books/x?size=10"))
-        .call()
-        .expect("the server answers");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let content_type = content_type_of(&agent, &server.url("/books/x?size=10"));
     assert!(content_type.starts_with("text/plain"), "{content_type}");
     for bad in [
         "/books/x?size=-1",
