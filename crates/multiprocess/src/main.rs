@@ -42,7 +42,7 @@ fn main() -> ExitCode {
 /// whichever worker process is free, which runs `do_work` and replies.
 fn download_all(job: &Downloads, report: &Report) {
     let urls = job.urls.iter().map(|url| Item::Download(url.clone()));
-    let init = (&job.http, job.out.as_path()); // the initializer's args
+    let init = Some((&job.http, job.out.as_path())); // the initargs
     pool::map(report, job.workers, init, urls.collect());
 }
 
@@ -61,6 +61,5 @@ fn do_work(
 /// Talk 05's `Pool(cpu_count()).map(cpu_bound, inputs)`: the same pool.
 fn compute_all(job: &Tasks, report: &Report) {
     let tasks = job.tasks.iter().map(|task| Item::Compute(task.clone()));
-    let none = (&Default::default(), Path::new("")); // no initializer args
-    pool::map(report, job.workers, none, tasks.collect());
+    pool::map(report, job.workers, None, tasks.collect()); // no initargs
 }

@@ -299,12 +299,13 @@ struct Pool {
 
 /// Runs every item on a pool of `workers` worker processes (fewer if
 /// there are fewer items), records each outcome in `report`, and returns
-/// once every item is accounted for and every worker has exited. `http`
-/// and `out` are the initializer's arguments, for downloads.
+/// once every item is accounted for and every worker has exited. `init`
+/// is the initializer's arguments, the client's limits and `--out`, which
+/// only downloads need (`Pool(initializer=..., initargs=...)`).
 pub fn map(
     report: &Report,
     workers: usize,
-    (http, out): (&HttpConfig, &Path),
+    init: Option<(&HttpConfig, &Path)>,
     items: Vec<Item>,
 ) {
     let mut jobs = items.into_iter().peekable();
@@ -312,16 +313,18 @@ pub fn map(
     if size == 0 {
         return;
     }
+    // CPU tasks need no initializer: their workers get empty arguments.
+    let (http, out) = match init {
+        Some((http, out)) => (http.clone(), out.to_owned()),
+        None => (HttpConfig::default(), PathBuf::new()),
+    };
     // Each process does one request at a time, so its own connection pool
     // needs one idle connection, not one per worker.
     let http = HttpConfig {
         pool_size: 1,
-        ..http.clone()
+        ..http
     };
-    let init = Init {
-        http,
-        out: out.to_owned(),
-    };
+    let init = Init { http, out };
     let mut pool = Pool::new(report, size, &init);
     for slot in 0..size {
         pool.spawn(slot);
