@@ -138,5 +138,15 @@ impl Error {
     }
 }
 
+/// `error` and what caused it, outermost first. Each HTTP client wraps the
+/// OS's error in its own (reqwest in hyper-util's in hyper's), so a client
+/// maps onto [`Error`] by looking through this chain for a type, never by
+/// reading the words.
+pub fn causes<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |e| e.source())
+}
+
 /// The result of downloading one URL or running one task.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -26,7 +26,7 @@ mod urls;
 
 use std::time::Duration;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, causes};
 pub use files::{TEMP_PREFIX, prepare_out_dir, write_to_file};
 #[cfg(feature = "blocking")]
 pub use http::{Session, get_url_content};

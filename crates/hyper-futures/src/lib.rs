@@ -333,14 +333,7 @@ fn body_error(error: &hyper::Error) -> Error {
 fn find<'a, T: StdError + 'static>(
     error: &'a (dyn StdError + 'static),
 ) -> Option<&'a T> {
-    let mut next = Some(error);
-    while let Some(error) = next {
-        if let Some(found) = error.downcast_ref::<T>() {
-            return Some(found);
-        }
-        next = error.source();
-    }
-    None
+    shared::causes(error).find_map(|e| e.downcast_ref())
 }
 
 /// hyper's error with its causes, e.g. "connection error: connection
@@ -351,12 +344,7 @@ fn hyper_message(error: &(dyn StdError + 'static)) -> String {
         Some(hyper) => hyper,
         None => error,
     };
-    let mut message = start.to_string();
-    let mut source = start.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
+    let text: Vec<String> =
+        shared::causes(start).map(|e| e.to_string()).collect();
+    text.join(": ")
 }

@@ -6,7 +6,6 @@
 //! `main.rs` reads like seq-demo's with `.await` added. Part of tokio-demo;
 //! run it with `cargo run -p tokio-demo`.
 
-use std::error::Error as _;
 use std::io;
 
 use shared::{Error, HttpConfig};
@@ -118,26 +117,14 @@ fn install_crypto() {
 
 /// The innermost I/O error behind a reqwest error, if any.
 fn io_error(err: &reqwest::Error) -> Option<&io::Error> {
-    let mut source = err.source();
-    let mut found = None;
-    while let Some(e) = source {
-        if let Some(io) = e.downcast_ref::<io::Error>() {
-            found = Some(io);
-        }
-        source = e.source();
-    }
-    found
+    shared::causes(err).filter_map(|e| e.downcast_ref()).last()
 }
 
 /// The causes under reqwest's top line, joined: "client error (Connect):
 /// invalid URL ...".
 fn chain(err: &reqwest::Error) -> String {
-    let mut text = Vec::new();
-    let mut source = err.source();
-    while let Some(e) = source {
-        text.push(e.to_string());
-        source = e.source();
-    }
+    let text: Vec<String> =
+        shared::causes(err).skip(1).map(|e| e.to_string()).collect();
     if text.is_empty() {
         err.to_string()
     } else {
