@@ -81,7 +81,7 @@ def hash_me(seed, rounds):
     return data.hex()
 
 
-def sum_of_squares(n):
+def cpu_bound(n):
     """Talk 04's cpu_bound."""
     return str(sum(i * i for i in range(n)))
 
@@ -91,7 +91,7 @@ def tasks(args):
     if args.command == "hash":
         return [(f"hash_me(#{s}, {args.rounds})", hash_me, (s, args.rounds))
                 for s in range(args.tasks)]
-    return [(f"sum_of_squares({args.base + x})", sum_of_squares, (args.base + x,))
+    return [(f"cpu_bound({args.base + x})", cpu_bound, (args.base + x,))
             for x in range(args.tasks)]
 
 

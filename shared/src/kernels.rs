@@ -1,5 +1,5 @@
 //! The CPU-bound jobs of the talks: `hash_me` (talk 02) and
-//! `sum_of_squares` (talk 04), and the list of tasks each demo runs.
+//! `cpu_bound` (talk 04), and the list of tasks each demo runs.
 
 use std::hint::black_box;
 
@@ -27,7 +27,7 @@ pub fn hash_me(seed: u64, rounds: u64) -> [u8; 32] {
 /// the "CPU-bound" job would take nanoseconds: Rust would win the
 /// shootout by cheating. The sum is a `u128` because for n = 5,000,000 it
 /// is about 4.2e19, past `u64::MAX` (Python's ints never overflow).
-pub fn sum_of_squares(n: u64) -> u128 {
+pub fn cpu_bound(n: u64) -> u128 {
     let mut total: u128 = 0;
     for i in 0..n {
         let i = black_box(i);
@@ -46,7 +46,7 @@ pub enum Task {
         /// Length of the chain.
         rounds: u64,
     },
-    /// `sum_of_squares(n)`.
+    /// `cpu_bound(n)`.
     SumSquares {
         /// Upper bound (exclusive).
         n: u64,
@@ -73,7 +73,7 @@ impl Task {
             Task::Hash { seed, rounds } => {
                 format!("hash_me(#{seed}, {rounds})")
             }
-            Task::SumSquares { n } => format!("sum_of_squares({n})"),
+            Task::SumSquares { n } => format!("cpu_bound({n})"),
         }
     }
 
@@ -85,7 +85,7 @@ impl Task {
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect(),
-            Task::SumSquares { n } => sum_of_squares(n).to_string(),
+            Task::SumSquares { n } => cpu_bound(n).to_string(),
         }
     }
 }
@@ -95,7 +95,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sum_of_squares_matches_the_formula() {
+    fn cpu_bound_matches_the_formula() {
         for n in [0u64, 1, 2, 10, 12_345, 5_000_000] {
             let n128 = u128::from(n);
             let formula = if n == 0 {
@@ -103,9 +103,9 @@ mod tests {
             } else {
                 (n128 - 1) * n128 * (2 * n128 - 1) / 6
             };
-            assert_eq!(sum_of_squares(n), formula, "n = {n}");
+            assert_eq!(cpu_bound(n), formula, "n = {n}");
         }
-        assert!(sum_of_squares(5_000_000) > u128::from(u64::MAX));
+        assert!(cpu_bound(5_000_000) > u128::from(u64::MAX));
     }
 
     #[test]

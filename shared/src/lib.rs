@@ -3,7 +3,7 @@
 //! - [`urls`], [`filename_for_url`], [`write_to_file`] and
 //!   `get_url_content` (feature `blocking`): the four helpers the talk
 //!   imports at the top of every approach.
-//! - [`hash_me`] and [`sum_of_squares`]: the CPU-bound jobs, and [`Task`],
+//! - [`hash_me`] and [`cpu_bound`]: the CPU-bound jobs, and [`Task`],
 //!   one of them with its input.
 //! - [`Error`]: one wording for every failure, whichever client hit it.
 //! - [`HttpConfig`]: the limits a client is built with.
@@ -30,7 +30,7 @@ pub use error::{Error, Result, causes};
 pub use files::{TEMP_PREFIX, prepare_out_dir, write_to_file};
 #[cfg(feature = "blocking")]
 pub use http::{Session, get_url_content};
-pub use kernels::{Task, hash_me, sum_of_squares};
+pub use kernels::{Task, hash_me, cpu_bound};
 #[cfg(feature = "blocking")]
 pub use server_stats::ServerStats;
 pub use urls::{UrlList, filename_for_url, urls};

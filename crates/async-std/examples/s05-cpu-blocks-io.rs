@@ -5,7 +5,7 @@
 //! The same mix twice, on async-std's global executor (one thread per
 //! core: two here): eight downloads at 100 ms of latency, started first,
 //! and two CPU jobs: `hash_me` chains (`hash`, the default) or talk 04's
-//! `sum_of_squares` (`sum-squares`), both from `shared::Task`.
+//! `cpu_bound` (`sum-squares`), both from `shared::Task`.
 //!
 //! - naive: the jobs run inside async tasks, on the executor's own
 //!   threads. A job never reaches an `.await`, so it keeps its thread

@@ -439,8 +439,8 @@ pub fn sum_squares_answers(
 ) -> (Run, Vec<Value>) {
     let expected = (base..base + tasks)
         .map(|n| {
-            let sum = shared::sum_of_squares(n).to_string();
-            (format!("sum_of_squares({n})"), sum)
+            let sum = shared::cpu_bound(n).to_string();
+            (format!("cpu_bound({n})"), sum)
         })
         .collect();
     let command = format!("sum-squares --tasks {tasks} --base {base}");

@@ -5,7 +5,7 @@
 //! The same mix twice, on a runtime with two worker threads (one per core
 //! here): eight downloads at 100 ms of latency, started first, and two
 //! CPU jobs: `hash_me` chains (`hash`, the default) or talk 04's
-//! `sum_of_squares` (`sum-squares`), both from `shared::Task`.
+//! `cpu_bound` (`sum-squares`), both from `shared::Task`.
 //!
 //! - naive: the jobs run inside async tasks, on the runtime's own
 //!   workers. A job never reaches an `.await`, so it keeps its worker

@@ -48,11 +48,12 @@ fn tiny_shootout_verifies_every_approach() {
             "10",
             "--repeat",
             "1",
-            "--workload",
-            "download,hash",
+            // No --workload: the default covers all three.
             "--tasks",
             "2",
             "--rounds",
+            "1000",
+            "--base",
             "1000",
             "--workers",
             "2",
@@ -74,7 +75,7 @@ fn tiny_shootout_verifies_every_approach() {
     let rows: Vec<serde_json::Value> =
         serde_json::from_slice(&output.stdout).expect("--json is a JSON array");
     let expected = approaches();
-    for workload in ["download", "hash"] {
+    for workload in ["download", "hash", "sum-squares"] {
         let these: Vec<&serde_json::Value> =
             rows.iter().filter(|r| r["workload"] == workload).collect();
         let names: Vec<&str> = these
