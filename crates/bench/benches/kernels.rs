@@ -8,8 +8,8 @@
 //! ```
 //!
 //! Workloads: 8 x `hash_me(seed, 20,000)` (talk 02's job, 20 x 500,000 in
-//! the demos) and 8 x `sum_of_squares(200,000 + x)` (talk 04's job, 20 x
-//! 5,000,000 in the demos), each run sequentially, on 2 threads, on a
+//! the demos) and 8 x `cpu_bound(200,000 + x)` (talk 04's job, 20 x
+//! 50,000,000 in the demos), each run sequentially, on 2 threads, on a
 //! 2-thread rayon pool (started per job, as thread-pool-demo does, and
 //! already running) and in 2 worker processes (copies of this binary).
 //! Every approach's answers are checked against the sequential ones before

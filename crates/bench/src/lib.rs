@@ -1,9 +1,9 @@
-//! Benchmarks for the shootout (issue 6): what one unit of work costs in
+//! Benchmarks for the shootout: what one unit of work costs in
 //! each approach, measured with criterion instead of by the wall clock of a
 //! whole demo run.
 //!
 //! - `benches/kernels.rs`: talk 02's `hash_me` and talk 04's
-//!   `sum_of_squares` run sequentially, on 2 threads, on a 2-thread rayon
+//!   `cpu_bound` (sum of squares) run sequentially, on 2 threads, on a 2-thread rayon
 //!   pool and in 2 processes; and what starting one process costs next to
 //!   starting one thread (talk 04: "bringing up a separate Python
 //!   interpreter is not as fast as starting a new thread").
