@@ -18,7 +18,7 @@ async def download_all(run, args):
     timeout = aiohttp.ClientTimeout(total=args.timeout)
     connector = aiohttp.TCPConnector(limit=0)
 
-    async def download_one(session, index, url):
+    async def do_work(session, index, url):
         async with limit:
             start = run.now_ms()
             try:
@@ -31,7 +31,7 @@ async def download_all(run, args):
                 run.record(index, url, start, error=str(e) or type(e).__name__)
 
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await asyncio.gather(*(download_one(session, i, u) for i, u in enumerate(run.urls)))
+        await asyncio.gather(*(do_work(session, i, u) for i, u in enumerate(run.urls)))
 
 
 def main():

@@ -22,7 +22,7 @@ def set_global_session():
     session = requests.Session()
 
 
-def download(job):
+def do_work(job):
     url, out, timeout = job
     start = time.perf_counter()
     try:
@@ -45,7 +45,7 @@ def main():
     run = Run("py-processes", args)
     with multiprocessing.Pool(args.workers, initializer=set_global_session) as pool:
         if args.command == "download":
-            results = pool.map(download, [(u, args.out, args.timeout) for u in run.urls])
+            results = pool.map(do_work, [(u, args.out, args.timeout) for u in run.urls])
         else:
             results = pool.map(compute, tasks(args))
     # perf_counter is system-wide on Linux, so the workers' clocks match ours.

@@ -25,7 +25,7 @@ def main():
     args = parse_args("py-thread-pool", 5)
     run = Run("py-thread-pool", args)
 
-    def download(url):
+    def do_work(url):
         if not hasattr(thread_local, "session"):
             thread_local.session = requests.Session()
         start = run.now_ms()
@@ -43,7 +43,7 @@ def main():
 
     with ThreadPoolExecutor(max_workers=args.workers) as executor:
         if args.command == "download":
-            list(executor.map(download, run.urls))
+            list(executor.map(do_work, run.urls))
         else:
             list(executor.map(compute, tasks(args)))
     return run.finish(args.workers)
