@@ -30,7 +30,7 @@ pub use error::{Error, Result, causes};
 pub use files::{TEMP_PREFIX, prepare_out_dir, write_to_file};
 #[cfg(feature = "blocking")]
 pub use http::{Session, get_url_content};
-pub use kernels::{Task, hash_me, cpu_bound};
+pub use kernels::{Task, cpu_bound, hash_me};
 #[cfg(feature = "blocking")]
 pub use server_stats::ServerStats;
 pub use urls::{UrlList, filename_for_url, urls};
