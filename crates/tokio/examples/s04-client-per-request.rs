@@ -5,18 +5,16 @@
 //! As on the slide, `download_cat(cat_id, n=5)` gathers 5 downloads of one
 //! cat and `down_them_all()` gathers cats 1 to 20: all 100 requests are in
 //! flight at once, timed once (the talk: 0.73 s). Then the same with one
-//! client for the whole run, so the cost of a client per request shows.
-//! With all 100 requests at once no connection is free to be reused, so
-//! both ways open about 100 connections (the server counts them): the
-//! difference is the 100 clients built, each loading the system's root
-//! certificates.
+//! client for the whole run, so the cost of a client per request shows:
+//! both ways open 100 connections (none is free to be reused while all
+//! are in flight), and only the slide builds 100 clients.
 //!
 //! ```text
 //! scripts/serve --latency 0                    # another terminal
 //! cargo run --release -p tokio-demo --example s04-client-per-request
 //! ```
-//! Optional arguments: the server (default `http://127.0.0.1:8000`) and
-//! `n` (default 5).
+//! Optional arguments: the server (default `http://127.0.0.1:8000`, or a
+//! URL file such as `urls.txt`, whose first URL names it) and `n` (5).
 
 use std::time::{Duration, Instant};
 
@@ -89,6 +87,13 @@ async fn main() -> Result<(), BoxError> {
     let server = args
         .next()
         .unwrap_or_else(|| "http://127.0.0.1:8000".into());
+    let first = if server.starts_with("http") {
+        server
+    } else {
+        let urls = shared::urls(&server)?.urls;
+        urls.into_iter().next().ok_or("no URL in the file")?
+    };
+    let server = url::Url::parse(&first)?.origin().ascii_serialization();
     let n = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
     // reqwest's rustls has no crypto provider of its own: install ring's.
     let _ = rustls::crypto::ring::default_provider().install_default();
