@@ -18,7 +18,7 @@ pub const CAT_COUNT: u32 = 20;
 
 const WIDTH: u16 = 320;
 const HEIGHT: u16 = 240;
-/// JPEG quality (1-100): about 8 KiB a cat, a small photo.
+/// JPEG quality (1-100): 3.5 to 7.4 KiB a cat, a small photo.
 const QUALITY: u8 = 85;
 
 /// The encoded cats, each made on first use.
@@ -32,8 +32,8 @@ static CATS: [OnceLock<Vec<u8>>; CAT_COUNT as usize] =
 /// size depend on `n`, baseline JPEG at quality 85 from the pure-Rust
 /// `jpeg-encoder` crate (without its `simd` feature, so the bytes do not
 /// depend on the CPU either): the same `n` gives the same bytes every time.
-/// The first call for a cat draws and encodes it (well under a millisecond
-/// in a release build); later calls return the cached bytes.
+/// The first call for a cat draws and encodes it (about 2 ms in a release
+/// build); later calls return the cached bytes.
 pub fn cat_body(n: u32) -> Option<&'static [u8]> {
     let index = usize::try_from(n.checked_sub(1)?).ok()?;
     let cell = CATS.get(index)?;
