@@ -1,42 +1,60 @@
-//! Talk 04's first fix, before any concurrency: one `requests.Session()`
-//! for all requests, so the connection is opened once and reused.
+//! Talk 04, "IO Synchronous version": `download_site(url, session)` reads
+//! one page on a session it is given, and `download_all_sites(sites)` opens
+//! one `requests.Session()` for the whole list and downloads the sites one
+//! after the other. One session means one connection, opened once and
+//! reused; nothing runs concurrently yet.
 //!
 //! In Rust the session is a `ureq::Agent`: a pool of keep-alive
-//! connections. Same loop as s01; the only change is `agent.get` instead of
-//! `ureq::get`. Compare the time and the server's connection count.
+//! connections. Unlike s01's `ureq::get`, every request after the first
+//! finds the connection of the one before it in the pool.
 //!
 //! ```text
-//! cargo run -p demo-server -- --latency 0      # another terminal
+//! scripts/serve                                # another terminal
 //! cargo run --release -p seq-demo --example s02-one-session
 //! ```
-//! Optional arguments: the URL file (default `urls.txt`) and how many times
-//! to fetch each URL (default 5).
+//! The slide's `sites` are two real sites repeated 80 times; ours are
+//! `urls.txt`'s 30 pages, 5 times over (150 downloads, about 15 s at the
+//! server's 100 ms of latency). Optional arguments: the URL file (default
+//! `urls.txt`) and the repeat count (default 5).
 
 use std::time::Instant;
 
 use shared::ServerStats;
+use ureq::Agent;
+
+/// The slide's `download_site(url, session)`.
+fn download_site(url: &str, session: &Agent) -> Result<(), ureq::Error> {
+    // Reading the body to the end hands the connection back to the pool
+    // for the next request.
+    let mut response = session.get(url).call()?;
+    let content = response.body_mut().read_to_vec()?;
+    println!("Read {} from {url}", content.len());
+    Ok(())
+}
+
+/// `download_all_sites(sites)`: `with requests.Session() as session:` and
+/// a plain loop. The session (and its connection) is dropped at the end.
+fn download_all_sites(sites: &[String]) -> Result<(), ureq::Error> {
+    let session = Agent::new_with_defaults();
+    for url in sites {
+        download_site(url, &session)?;
+    }
+    Ok(())
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (file, repeat) = args();
-    let list = shared::urls(&file)?;
-    let server = ServerStats::of(&list.urls[0]).ok_or("not a URL")?;
+    let urls = shared::urls(&file)?.urls;
+    let server = ServerStats::of(&urls[0]).ok_or("not a URL")?;
     server.reset()?;
+    // The slide's `sites = [...] * 80`.
+    let sites: Vec<String> = (0..repeat).flat_map(|_| urls.clone()).collect();
 
-    // One Agent for the whole run: the Session of the slide.
-    let agent = ureq::Agent::new_with_defaults();
     let start = Instant::now();
-    for url in &list.urls {
-        for _ in 0..repeat {
-            // Reading the body to the end hands the connection back to
-            // the pool for the next request.
-            let mut response = agent.get(url).call()?;
-            response.body_mut().read_to_vec()?;
-        }
-    }
-    let elapsed = start.elapsed();
+    download_all_sites(&sites)?;
+    let duration = start.elapsed().as_secs_f64();
 
-    let requests = list.urls.len() * repeat;
-    println!("{requests} requests in {elapsed:.2?}");
+    println!("Downloaded {} in {duration:.3} seconds", sites.len());
     println!("connections opened: {}", server.connections()?);
     Ok(())
 }

@@ -48,7 +48,8 @@ fn do_work(
     Ok(content.len())
 }
 
-/// The CPU job, one task after another: the baseline.
+/// The CPU job, one task after another: talk 02's `calc_them_all`
+/// (`hash`) or talk 04's `find_sums` (`sum-squares`). The baseline.
 fn compute_all(job: &Tasks, report: &Report) {
     for task in &job.tasks {
         report.track(&task.name(), || Ok(task.compute()));

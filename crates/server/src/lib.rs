@@ -16,6 +16,7 @@ use tokio::{net::TcpListener, sync::watch};
 
 mod background;
 mod bodies;
+mod cats;
 mod routes;
 mod stats;
 
@@ -24,6 +25,7 @@ pub use bodies::{
     DEFAULT_BOOK_SIZE, DEFAULT_PAGE_SIZE, MAX_BODY_SIZE, book_body, bytes_body,
     page_body,
 };
+pub use cats::{CAT_COUNT, cat_body};
 pub use routes::router;
 pub use stats::{Counters, Stats};
 
@@ -70,7 +72,9 @@ pub struct Config {
     /// a server with a fixed number of workers. `None`: no limit.
     /// `Some(0)` is taken as 1 (zero would hang every request).
     pub max_concurrency: Option<usize>,
-    /// Folder served under `/static/`; `None` makes `/static/` a 404.
+    /// Folder served under `/static/`, whose `N.jpg` files are also served
+    /// at `/N.jpg` in place of the generated cats (talk 02's nginx volume);
+    /// `None` makes `/static/` a 404 and leaves the generated cats.
     pub dir: Option<PathBuf>,
 }
 

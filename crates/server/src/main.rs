@@ -40,7 +40,8 @@ struct Args {
     /// Handle at most N requests at once; the others wait their turn.
     #[arg(long, value_name = "N")]
     max_concurrency: Option<NonZeroUsize>,
-    /// Serve this folder's files under /static/.
+    /// Serve this folder's files under /static/, and its N.jpg files at
+    /// /N.jpg in place of the generated cats (talk 02's nginx volume).
     #[arg(long, value_name = "PATH")]
     dir: Option<PathBuf>,
 }

@@ -37,6 +37,7 @@ use crate::{
         BookCache, DEFAULT_BOOK_SIZE, DEFAULT_PAGE_SIZE, MAX_BODY_SIZE,
         book_body, bytes_body, page_body,
     },
+    cats::cat_body,
     stats::{Counters, Stats},
 };
 
@@ -80,7 +81,11 @@ pub fn router(config: Config, counters: Arc<Counters>) -> Router {
         .route("/bytes/{n}", get(bytes))
         .route("/truncated/{n}", get(truncated))
         .route("/redirect/{n}", get(redirect))
-        .route("/redirect-loop", get(redirect_loop));
+        .route("/redirect-loop", get(redirect_loop))
+        // Talk 02's cats, `/1.jpg` to `/20.jpg`. Static routes (`/stats`,
+        // `/redirect-loop`) win over this capture; it takes any other
+        // one-segment path and answers 404 for what is not a cat.
+        .route("/{file}", get(cat));
     if let Some(dir) = dir {
         // ServeDir percent-decodes the path and refuses any `..` (or other
         // non-plain component) with a 404, so nothing outside `dir` can be
@@ -214,6 +219,48 @@ fn lock(books: &Mutex<BookCache>) -> std::sync::MutexGuard<'_, BookCache> {
     books
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// `/{n}.jpg`: talk 02's cat `n`, as its nginx served it from a folder.
+///
+/// With `--dir`, a file of that name in the folder (`DIR/3.jpg`) wins,
+/// as if the folder were the talk's nginx volume; otherwise cats 1 to 20
+/// are the generated ones ([`cat_body`]). Only names made of decimal digits
+/// and `.jpg` are looked up, so no path can leave the folder; `/01.jpg`
+/// is not cat 1 (nginx would not find it either).
+async fn cat(
+    State(state): State<Arc<AppState>>,
+    Path(file): Path<String>,
+) -> Response {
+    let Some(digits) = file.strip_suffix(".jpg").filter(|digits| {
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    }) else {
+        return not_found().await;
+    };
+    if let Some(dir) = &state.config.dir {
+        match tokio::fs::read(dir.join(&file)).await {
+            Ok(bytes) => return jpeg(Body::from(bytes)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => {
+                let why = format!("cannot read {file} from --dir: {err}\n");
+                return (StatusCode::INTERNAL_SERVER_ERROR, why)
+                    .into_response();
+            }
+        }
+    }
+    let generated = digits
+        .parse()
+        .ok()
+        .filter(|n: &u32| n.to_string() == digits)
+        .and_then(cat_body);
+    match generated {
+        Some(body) => jpeg(Body::from(Bytes::from_static(body))),
+        None => not_found().await,
+    }
+}
+
+fn jpeg(body: Body) -> Response {
+    ([(CONTENT_TYPE, "image/jpeg")], body).into_response()
 }
 
 /// `/delay/{ms}`: waits exactly that long (no base latency on top).

@@ -72,7 +72,8 @@ fn do_work(
     Ok(content.len())
 }
 
-/// The CPU job on the pool: talk 02's `runner.submit(hash_me)`. No GIL:
+/// The CPU job on the pool: talk 02's threaded `calc_them_all`,
+/// `runner.submit(hash_me)` 20 times (examples/s06 retells it). No GIL:
 /// with two cores, two threads really do run two hash chains at once.
 ///
 /// One task per piece here too: rayon would otherwise hand each thread a

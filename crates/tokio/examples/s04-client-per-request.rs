@@ -1,21 +1,20 @@
-//! Talk 02's async cat downloader, and its mistake: a new
-//! `aiohttp.ClientSession()` inside `download_one`, so every request
-//! builds a client and opens a connection of its own. Measured against the
-//! fix, one client for everything.
+//! Talk 02's "async cat downloader", and its mistake: `download_one`
+//! opens a new `aiohttp.ClientSession()` for every request, so each
+//! request builds a client (and a connection pool) of its own.
 //!
-//! As in talk 02, `download_cat` fetches one picture `n` times and
-//! `down_them_all` gathers every cat. Here each cat's downloads run one
-//! after the other, so one shared client can reuse a connection; the
-//! server's `/stats` counts the connections each way. (When every request
-//! is in flight at once, no connection is ever idle to be reused, and both
-//! ways open one per request; the cost of building a client remains.)
+//! As on the slide, `download_cat(cat_id, n=5)` gathers 5 downloads of one
+//! cat and `down_them_all()` gathers cats 1 to 20: all 100 requests are in
+//! flight at once, timed once (the talk: 0.73 s). Then the same with one
+//! client for the whole run, so the cost of a client per request shows:
+//! both ways open 100 connections (none is free to be reused while all
+//! are in flight), and only the slide builds 100 clients.
 //!
 //! ```text
-//! cargo run -p demo-server -- --latency 0      # another terminal
+//! scripts/serve --latency 0                    # another terminal
 //! cargo run --release -p tokio-demo --example s04-client-per-request
 //! ```
-//! Optional arguments: the URL file (default `urls.txt`) and how many
-//! times to fetch each URL (default 5, like the talk's `n=5`).
+//! Optional arguments: the server (default `http://127.0.0.1:8000`, or a
+//! URL file such as `urls.txt`, whose first URL names it) and `n` (5).
 
 use std::time::{Duration, Instant};
 
@@ -23,94 +22,95 @@ use tokio::task::JoinSet;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Which client a download uses.
-#[derive(Clone, Copy, Debug)]
-enum Clients {
-    /// Talk 02: `async with aiohttp.ClientSession()` per request.
-    OnePerRequest,
-    /// The fix: one client (one pool) for the whole run.
-    Shared,
-}
-
-fn new_client() -> reqwest::Client {
+/// The talk's `aiohttp.ClientSession()`: a client with its own pool.
+fn client_session() -> reqwest::Client {
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
         .expect("the crypto provider is installed in main")
 }
 
-/// `download_cat(cat_id, n)`: one URL, `n` times in a row.
-async fn download_cat(
-    shared: reqwest::Client,
-    clients: Clients,
+/// `download_one()`: one request on `shared`, or, with `None`, on a
+/// client of its own, as on the slide.
+async fn download_one(
+    shared: Option<reqwest::Client>,
     url: String,
-    n: usize,
 ) -> Result<(), reqwest::Error> {
-    for _ in 0..n {
-        let client = match clients {
-            Clients::OnePerRequest => new_client(),
-            Clients::Shared => shared.clone(),
-        };
-        // Reading the body to the end is what frees the connection for
-        // the next request on this client.
-        client
-            .get(&url)
-            .send()
-            .await?
-            .error_for_status()?
-            .bytes()
-            .await?;
+    let session = shared.unwrap_or_else(client_session);
+    let response = session.get(&url).send().await?.error_for_status()?;
+    response.bytes().await?; // `await response.read()`
+    Ok(())
+}
+
+/// `asyncio.gather(*tasks)`: waits for all, fails with the first error.
+async fn gather<E: Into<BoxError> + 'static>(
+    mut tasks: JoinSet<Result<(), E>>,
+) -> Result<(), BoxError> {
+    while let Some(task) = tasks.join_next().await {
+        task?.map_err(Into::into)?;
     }
     Ok(())
 }
 
-/// `down_them_all()`: every cat at once; returns the time taken and the
-/// server's counters.
-async fn down_them_all(
-    urls: &[String],
+/// `download_cat(cat_id, n=5)`: `n` downloads of one cat, all at once.
+async fn download_cat(
+    shared: Option<reqwest::Client>,
+    url: String,
     n: usize,
-    clients: Clients,
-    stats: &str,
-) -> Result<(Duration, String), BoxError> {
-    let control = new_client();
-    control.post(format!("{stats}/reset")).send().await?;
-    let shared = new_client();
+) -> Result<(), BoxError> {
+    let mut downloads = JoinSet::new();
+    for _ in 0..n {
+        downloads.spawn(download_one(shared.clone(), url.clone()));
+    }
+    gather(downloads).await
+}
+
+/// `down_them_all()`: every cat at once. Returns the time taken.
+async fn down_them_all(
+    server: &str,
+    n: usize,
+    shared: Option<reqwest::Client>,
+) -> Result<Duration, BoxError> {
     let start = Instant::now();
     let mut cats = JoinSet::new();
-    for url in urls {
-        cats.spawn(download_cat(shared.clone(), clients, url.clone(), n));
+    for cat_id in 1..=20 {
+        let url = format!("{server}/{cat_id}.jpg");
+        cats.spawn(download_cat(shared.clone(), url, n));
     }
-    while let Some(cat) = cats.join_next().await {
-        cat??;
-    }
-    let elapsed = start.elapsed();
-    let counters = control.get(stats).send().await?.text().await?;
-    Ok((elapsed, counters))
+    gather(cats).await?;
+    Ok(start.elapsed())
 }
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     let mut args = std::env::args().skip(1);
-    let file = args.next().unwrap_or_else(|| "urls.txt".into());
+    let server = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:8000".into());
+    let first = if server.starts_with("http") {
+        server
+    } else {
+        let urls = shared::urls(&server)?.urls;
+        urls.into_iter().next().ok_or("no URL in the file")?
+    };
+    let server = url::Url::parse(&first)?.origin().ascii_serialization();
     let n = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
-    let list = shared::urls(&file)?;
-    let first = url::Url::parse(&list.urls[0])?;
-    let stats = format!("{}/stats", first.origin().ascii_serialization());
     // reqwest's rustls has no crypto provider of its own: install ring's.
     let _ = rustls::crypto::ring::default_provider().install_default();
+    // The server's counters, read and reset on a connection of their own,
+    // opened before the first reset (so never counted).
+    let control = client_session();
+    let stats = format!("{server}/stats");
 
-    let requests = list.urls.len() * n;
-    println!(
-        "{} cats x {n} downloads = {requests} requests",
-        list.urls.len()
-    );
-    for clients in [Clients::OnePerRequest, Clients::Shared] {
-        let (elapsed, counters) =
-            down_them_all(&list.urls, n, clients, &stats).await?;
-        println!("{clients:?}: {elapsed:.2?}");
-        // The server's JSON, e.g. {"requests":150,...,"connections":30}.
-        // The reset and this GET went over the control client's own
-        // connection, opened before the reset: not counted.
+    println!("20 cats x {n} downloads = {} requests", 20 * n);
+    for (way, shared) in [
+        ("a ClientSession per request", None),
+        ("one client for all", Some(client_session())),
+    ] {
+        control.post(format!("{stats}/reset")).send().await?;
+        let elapsed = down_them_all(&server, n, shared).await?;
+        let counters = control.get(&stats).send().await?.text().await?;
+        println!("{way}: Duration {:.3} seconds", elapsed.as_secs_f64());
         println!("  server: {counters}");
     }
     Ok(())

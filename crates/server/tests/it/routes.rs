@@ -24,14 +24,14 @@ use demo_server::{
 /// Upper bound for any single request or socket read in these tests.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-fn start(config: Config) -> Background {
+pub(crate) fn start(config: Config) -> Background {
     Background::start(config).expect("can bind a free loopback port")
 }
 
 /// A client that returns 4xx/5xx and 3xx answers instead of erroring or
 /// following them, so tests can look at them. It connects straight to the
 /// server, whatever proxy the shell that runs the tests names.
-fn agent() -> ureq::Agent {
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .proxy(None)
         .http_status_as_error(false)
@@ -42,7 +42,7 @@ fn agent() -> ureq::Agent {
 }
 
 /// GET `url`: (status, body).
-fn get(agent: &ureq::Agent, url: &str) -> (u16, Vec<u8>) {
+pub(crate) fn get(agent: &ureq::Agent, url: &str) -> (u16, Vec<u8>) {
     let mut response = agent.get(url).call().expect("the server answers");
     let status = response.status().as_u16();
     let body = response
@@ -54,12 +54,12 @@ fn get(agent: &ureq::Agent, url: &str) -> (u16, Vec<u8>) {
     (status, body)
 }
 
-fn status_of(agent: &ureq::Agent, url: &str) -> u16 {
+pub(crate) fn status_of(agent: &ureq::Agent, url: &str) -> u16 {
     get(agent, url).0
 }
 
 /// GET `url`: its `Content-Type` header, or "" when there is none.
-fn content_type_of(agent: &ureq::Agent, url: &str) -> String {
+pub(crate) fn content_type_of(agent: &ureq::Agent, url: &str) -> String {
     let response = agent.get(url).call().expect("the server answers");
     let value = response.headers().get("content-type");
     value.and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
@@ -230,7 +230,13 @@ fn configured_latency_delays_every_page() {
         ..Config::default()
     });
     let agent = agent();
-    for path in ["/pages/x", "/books/x?size=100", "/status/404", "/nope"] {
+    for path in [
+        "/pages/x",
+        "/books/x?size=100",
+        "/1.jpg",
+        "/status/404",
+        "/nope",
+    ] {
         let started = Instant::now();
         get(&agent, &server.url(path));
         assert!(started.elapsed() >= Duration::from_millis(150), "{path}");
