@@ -23,11 +23,13 @@ pub const DOWNLOADS: usize = 8;
 pub const LATENCY: Duration = Duration::from_millis(100);
 /// CPU jobs in the mix: one per thread of the two-thread runtime.
 pub const JOBS: u64 = 2;
-/// Default length of a `hash_me` chain: about 0.2 s in a release build on
-/// the workshop machine, twice the downloads' latency.
-pub const HASH_ROUNDS: u64 = 4_000_000;
-/// Default `n` of `cpu_bound(n + x)`: about as long as a chain.
-pub const SUM_BASE: u64 = 300_000_000;
+/// Default length of a `hash_me` chain: about 0.28 s in a release build
+/// on the workshop machine, nearly three times the downloads' latency (a
+/// job must stay between 0.2 and 0.5 s: long enough to see the stall,
+/// short enough to watch).
+pub const HASH_ROUNDS: u64 = 5_000_000;
+/// Default `n` of `cpu_bound(n + x)`: about 0.25 s, as long as a chain.
+pub const SUM_BASE: u64 = 500_000_000;
 
 /// The arguments every CPU-blocking example takes.
 pub const USAGE: &str = "[hash|sum-squares] [ROUNDS|N] [--trace FILE]";
@@ -139,7 +141,7 @@ pub struct Row {
 pub struct Mix {
     /// [`JOBS`] hash chains or sums of squares.
     pub jobs: Vec<Job>,
-    /// "hash chains (4000000 rounds)", for the summary line.
+    /// "hash chains (5000000 rounds)", for the summary line.
     pub what: String,
     /// `--trace FILE`: both timelines as JSON lines.
     pub trace: Option<PathBuf>,
@@ -233,7 +235,7 @@ impl Mix {
 }
 
 /// "Naive: 8 downloads (100 ms latency) done at 304 ms, 2 hash chains
-/// (4000000 rounds) done at 203 ms": when the last of each kind ended.
+/// (5000000 rounds) done at 203 ms": when the last of each kind ended.
 pub fn summary(mode: Mode, rows: &[Row], what: &str) -> String {
     let last = |cpu: bool| {
         let ends = rows.iter().filter(|r| r.cpu == cpu).map(|r| r.end);
@@ -327,7 +329,7 @@ mod tests {
         assert_eq!(mix.jobs.len(), 2);
         assert_eq!(mix.jobs[1].task, Task::hashes(2, HASH_ROUNDS)[1]);
         assert_eq!(mix.jobs[1].label(), "hash_me #1");
-        assert_eq!(mix.what, "hash chains (4000000 rounds)");
+        assert_eq!(mix.what, "hash chains (5000000 rounds)");
         assert_eq!(mix.trace, None);
     }
 
