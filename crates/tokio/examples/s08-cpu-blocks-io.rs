@@ -2,10 +2,10 @@
 //! back holds its thread, "starving other tasks that need running". And
 //! talk 02's two kinds of load, I/O-bound and CPU-bound, on one runtime.
 //!
-//! The same mix twice, on a runtime with two worker threads (one per core
-//! here): eight `download_site` tasks at 100 ms of latency, started first,
-//! and two CPU jobs, talk 04's `cpu_bound`: `hash_me` chains (`hash`, the
-//! default) or sums of squares (`sum-squares`).
+//! The same mix twice, on a runtime with two worker threads (one per
+//! core here): eight `download_site` tasks at 100 ms of latency,
+//! started first, and two CPU jobs, talk 04's `cpu_bound`: `hash_me`
+//! chains (`hash`, the default) or sums of squares (`sum-squares`).
 //!
 //! - naive: the jobs run inside async tasks, on the runtime's own
 //!   workers. A job never reaches an `.await`, so it keeps its worker
