@@ -1,14 +1,15 @@
 //! Talk 04's `asyncio.gather(*tasks, return_exceptions=True)`: one bad URL
 //! must not stop the others, and every failure stays visible.
 //!
-//! In Rust a task that can fail returns a `Result`, and each handle hands
-//! back one: there is nothing to "return instead of raise". Part 1 keeps
-//! every result. Part 2 is gather *without* `return_exceptions`: stop at
-//! the first error with `?`. Then the handles of the unfinished tasks are
-//! dropped, and here async-std differs from tokio and smol: dropping a
-//! `JoinHandle` *detaches* the task, which runs on unobserved, as the
-//! other tasks do in Python. The count at the end proves it. To stop them,
-//! call `handle.cancel().await` (example s04).
+//! The slide's `download_site(session, url)` and `download_all_sites(sites)`,
+//! a task per site on one session. A task that can fail returns a `Result`:
+//! there is nothing to "return instead of raise". Part 1 keeps every
+//! result. Part 2 is gather *without* `return_exceptions`: stop at the
+//! first error with `?`, and drop the unfinished tasks' handles. Here
+//! async-std differs from tokio and smol: dropping a `JoinHandle`
+//! *detaches* its task, which runs on unobserved, as the others do in
+//! Python; the count at the end proves it. (`handle.cancel().await` stops
+//! one: example s04.)
 //!
 //! Self-contained: it starts its own demo server on a free port.
 //!
@@ -16,7 +17,6 @@
 //! cargo run -p async-std-demo --example s03-return-exceptions
 //! ```
 
-use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -27,40 +27,32 @@ use shared::HttpConfig;
 
 use async_std_demo::{Session, get_url_content};
 
-/// Downloads one URL and counts it in `finished` when it ends, whether
-/// anyone is still waiting for the answer or not.
-async fn download(
+/// A site and what came of it: its size in bytes, or why not.
+type Answer = (String, shared::Result<usize>);
+
+/// Talk 04's `download_site(session, url)`, which also counts itself in
+/// `finished` when it ends, whether anyone still waits for it or not.
+async fn download_site(
     session: Session,
     url: String,
     finished: Arc<AtomicUsize>,
-) -> (String, shared::Result<usize>) {
+) -> Answer {
     let result = get_url_content(&session, &url).await.map(|c| c.len());
     finished.fetch_add(1, Ordering::SeqCst);
     (url, result)
 }
 
-/// A URL where nothing listens: bind a free port and let it go.
-fn refused_url() -> String {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port on 127.0.0.1")
-        .port();
-    format!("http://127.0.0.1:{port}/pages/nobody-home")
-}
-
-type Handle = JoinHandle<(String, shared::Result<usize>)>;
-
-fn spawn_all(
+/// Talk 04's `download_all_sites(sites)` up to its `gather`: a task per
+/// site, like the slide's `asyncio.ensure_future`.
+fn download_all_sites(
     session: &Session,
-    urls: &[String],
+    sites: &[String],
     finished: &Arc<AtomicUsize>,
-) -> Vec<Handle> {
-    urls.iter()
-        .map(|url| {
-            let task = download(session.clone(), url.clone(), finished.clone());
-            task::spawn(task)
-        })
-        .collect()
+) -> Vec<JoinHandle<Answer>> {
+    let site = |url: &String| {
+        download_site(session.clone(), url.clone(), finished.clone())
+    };
+    sites.iter().map(|url| task::spawn(site(url))).collect()
 }
 
 fn main() {
@@ -69,11 +61,11 @@ fn main() {
         ..Config::default()
     })
     .expect("a demo server starts on 127.0.0.1:0");
-    let urls = vec![
+    let sites = vec![
         server.url("/pages/page-01"),
         server.url("/status/404"),
         server.url("/pages/page-02"),
-        refused_url(),
+        testkit::refused_url(), // nothing listens there
         server.url("/status/500"),
         server.url("/delay/600"), // slower than the others, under 1 s
         server.url("/pages/page-03"),
@@ -83,13 +75,13 @@ fn main() {
         timeout: Duration::from_secs(1),
         connect_timeout: Duration::from_secs(1),
         max_bytes: 64 << 20,
-        pool_size: urls.len(),
+        pool_size: sites.len(),
     });
 
     task::block_on(async {
         println!("1. return_exceptions=True: a Result per URL, all of them");
         let finished = Arc::new(AtomicUsize::new(0));
-        for handle in spawn_all(&session, &urls, &finished) {
+        for handle in download_all_sites(&session, &sites, &finished) {
             match handle.await {
                 (url, Ok(len)) => println!("   ok     {url}: {len} bytes"),
                 (url, Err(e)) => println!("   failed {url}: {e}"),
@@ -98,7 +90,8 @@ fn main() {
 
         println!("\n2. without it: stop at the first error with `?`");
         let finished = Arc::new(AtomicUsize::new(0));
-        let mut handles = spawn_all(&session, &urls, &finished).into_iter();
+        let mut handles =
+            download_all_sites(&session, &sites, &finished).into_iter();
         let first_error = async {
             for handle in handles.by_ref() {
                 let (url, result) = handle.await;
@@ -112,11 +105,11 @@ fn main() {
             println!("   stopped at: {e}");
         }
         let left = handles.len();
-        let running = urls.len() - finished.load(Ordering::SeqCst);
+        let running = sites.len() - finished.load(Ordering::SeqCst);
         drop(handles); // detaches the tasks: they do not stop
         println!("   {left} handles dropped, {running} of them still running");
         task::sleep(Duration::from_millis(1500)).await;
-        let running = urls.len() - finished.load(Ordering::SeqCst);
+        let running = sites.len() - finished.load(Ordering::SeqCst);
         println!(
             "   1.5 s later: {running} still running. The dropped tasks ran \
              to the end, with nobody waiting for them."
