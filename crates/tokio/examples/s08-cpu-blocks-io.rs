@@ -1,5 +1,5 @@
 //! Talk 04, "Problems with asyncio": a task that does not hand control
-//! back holds its thread, "starving other tasks that need running". And
+//! back keeps its thread, and every task waiting for that thread waits. And
 //! talk 02's two kinds of load, I/O-bound and CPU-bound, on one runtime.
 //!
 //! The same mix twice, on a runtime with two worker threads (one per
