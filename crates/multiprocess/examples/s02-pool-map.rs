@@ -40,9 +40,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// worker has exited when `map` returns.
 fn run(
     urls: &[String],
-    number_of_worker_processes: usize,
+    number_of_worker_processors: usize,
 ) -> io::Result<Vec<Answer>> {
-    let pool = Pool::new(number_of_worker_processes);
+    let pool = Pool::new(number_of_worker_processors);
     pool.map(urls) // the workers call `do_work`: see `main`
 }
 
