@@ -1,151 +1,77 @@
 //! Talk 04: `multiprocessing.Pool(initializer=set_global_session)`.
 //!
-//! s02 with one change. A process has its own memory, so the parent's
-//! Session could never be shared with the workers; but each worker can
-//! build one Session when it starts and keep it for every URL it gets.
-//! That is the talk's `initializer`: a function each worker process runs
-//! once, before its first task. With 3 processes the server now sees 3
-//! connections instead of one per URL. `src/main.rs`
-//! does the same: `pool::serve(Session::new, ...)`.
+//! s02 with one change: each worker process builds one `Session` when it
+//! starts and keeps it for every URL it gets, instead of one per URL. A
+//! process has its own memory, so the parent's Session could never reach
+//! the workers, and a global is global to one process only: every worker
+//! runs `set_global_session` once, before its first URL, and fills its
+//! own copy of `SESSION`. With 3 processes the server now sees 3
+//! connections instead of one per URL. `src/main.rs` does the same with
+//! `pool::serve(Session::new, ...)`.
+//!
+//! Where Rust differs: the talk's `session = None` is a global that any
+//! code may reassign. A `static OnceLock` is set at most once and is safe
+//! to read from any thread; reading it before the initializer ran is a
+//! clear panic in `get_session`, not an `AttributeError` on `None`.
 //!
 //! ```text
 //! cargo run -p demo-server                     # another terminal
 //! cargo run -p multiprocess-demo --example s03-pool-initializer
 //! ```
 //! Optional arguments: the URL file (default `urls.txt`) and the number of
-//! processes (default 3).
+//! processes (default 3). Each worker prints its URLs on stderr.
 
-use std::io::{self, BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::Mutex;
-use std::thread;
-use std::time::{Duration, Instant};
+mod support;
 
-use shared::{HttpConfig, Session};
-use shared::{filename_for_url, get_url_content, write_to_file};
+use std::io::{self, Write};
+use std::sync::OnceLock;
 
-/// What a worker sends back for one URL: bytes saved, or why not.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Reply {
-    url: String,
-    result: Result<usize, String>,
-}
+use shared::{Session, filename_for_url, get_url_content, write_to_file};
+use support::pool::{self, Answer, Pool};
+
+/// The talk's `session = None`: one per process, empty until the
+/// initializer runs.
+static SESSION: OnceLock<Session> = OnceLock::new();
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    if std::env::args().nth(1).as_deref() == Some("worker") {
-        return Ok(worker()?);
+    // What changes against s02: the workers get an initializer.
+    if pool::serve_if_worker(Some(set_global_session), download_site) {
+        return Ok(());
     }
-    let (file, workers) = args();
-    let urls = shared::urls(&file)?.urls;
-    shared::prepare_out_dir(Path::new("downloads"))?;
-    let first = urls.first().ok_or("no URL in the file")?;
-    let server = shared::ServerStats::of(first).ok_or("not a URL")?;
-    server.reset()?;
-    let exe = std::env::current_exe()?;
-
-    let start = Instant::now();
-    let todo = Mutex::new(urls.iter());
-    // pool.map(do_work, urls): one parent thread per worker process.
-    let per_worker: Vec<io::Result<Vec<Reply>>> = thread::scope(|s| {
-        let threads: Vec<_> = (0..workers)
-            .map(|_| s.spawn(|| talk_to_worker(&exe, &todo)))
-            .collect();
-        let joined = threads.into_iter().map(|t| t.join());
-        joined
-            .map(|r| r.expect("talk_to_worker returns errors, never panics"))
-            .collect()
-    });
-    let mut replies = Vec::new();
-    for mine in per_worker {
-        replies.extend(mine?);
-    }
-
-    let saved = replies.iter().filter(|r| r.result.is_ok()).count();
-    for reply in &replies {
-        if let Err(e) = &reply.result {
-            println!("{}: {e}", reply.url);
-        }
-    }
-    println!(
-        "{saved}/{} URLs saved by {workers} processes in {:.2?}",
-        urls.len(),
-        start.elapsed()
-    );
-    println!("connections opened: {}", server.connections()?);
-    Ok(())
+    support::run_and_report(download_all_sites)
 }
 
-/// Starts one worker process and feeds it URLs from `todo`, one at a
-/// time, until none are left. Returns its replies.
-fn talk_to_worker(
-    exe: &Path,
-    todo: &Mutex<std::slice::Iter<'_, String>>,
-) -> io::Result<Vec<Reply>> {
-    let mut child = Command::new(exe)
-        .arg("worker")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut to_worker = child.stdin.take().expect("stdin is piped");
-    let mut from_worker =
-        BufReader::new(child.stdout.take().expect("stdout is piped"));
-    let mut replies = Vec::new();
-    let mut line = String::new();
-    loop {
-        // Take the next URL, and let go of the lock before the wait.
-        let next = todo.lock().expect("no thread panics holding it").next();
-        let Some(url) = next else { break };
-        writeln!(to_worker, "{url}")?;
-        line.clear();
-        if from_worker.read_line(&mut line)? == 0 {
-            return Err(io::Error::other("the worker died"));
-        }
-        let reply = serde_json::from_str(&line).map_err(io::Error::other)?;
-        replies.push(reply);
-    }
-    // End of input: the worker's loop ends and it exits.
-    drop(to_worker);
-    child.wait()?;
-    Ok(replies)
+/// The talk's `set_global_session`: runs once in each worker process.
+fn set_global_session() {
+    SESSION.get_or_init(|| Session::new(&support::http_config()));
 }
 
-/// A worker process: one Session for its whole life, then one URL per
-/// line of stdin, one reply per line of stdout.
-fn worker() -> io::Result<()> {
-    // The initializer: once per process, before the first URL.
-    let session = Session::new(&http_config());
-    let mut out = io::stdout().lock();
-    for url in io::stdin().lock().lines() {
-        let url = url?;
-        let result = do_work(&session, &url).map_err(|e| e.to_string());
-        let reply = serde_json::to_string(&Reply { url, result })?;
-        writeln!(out, "{reply}")?;
-        out.flush()?;
-    }
-    Ok(())
+/// This process's Session, made by `set_global_session`.
+fn get_session() -> &'static Session {
+    SESSION
+        .get()
+        .expect("the pool ran set_global_session first")
 }
 
-/// The talk's `do_work(url)`.
-fn do_work(session: &Session, url: &str) -> shared::Result<usize> {
-    let content = get_url_content(session, url)?;
+/// The talk's `download_site(url)`, in a worker: the process's one
+/// Session, so one kept-alive connection for all of this worker's URLs.
+fn download_site(url: &str) -> shared::Result<usize> {
+    let content = get_url_content(get_session(), url)?;
     write_to_file(&filename_for_url(url, "downloads"), &content)?;
+    // The talk prints `current_process().name`. Stdout is the answers'
+    // pipe, so this goes to stderr (the terminal), in one `write` so that
+    // the workers' lines do not interleave.
+    let pid = std::process::id();
+    let line = format!("process {pid}: read {} from {url}\n", content.len());
+    let _ = io::stderr().write_all(line.as_bytes()); // a lost line is fine
     Ok(content.len())
 }
 
-fn http_config() -> HttpConfig {
-    HttpConfig {
-        timeout: Duration::from_secs(30),
-        connect_timeout: Duration::from_secs(5),
-        max_bytes: 64 << 20,
-        pool_size: 1,
-    }
-}
-
-/// The URL file and the number of processes from the command line.
-fn args() -> (String, usize) {
-    let mut args = std::env::args().skip(1);
-    let file = args.next().unwrap_or_else(|| "urls.txt".into());
-    let workers = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
-    (file, workers)
+/// The talk's `download_all_sites(sites)`: `with Pool(...) as pool:
+/// pool.map(download_site, sites)`.
+fn download_all_sites(
+    sites: &[String],
+    processes: usize,
+) -> io::Result<Vec<Answer>> {
+    Pool::new(processes).map(sites)
 }

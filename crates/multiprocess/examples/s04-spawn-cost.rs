@@ -8,6 +8,12 @@
 //! the Rust runtime's start-up and exit, and the parent's `wait`; a thread
 //! start is a `clone` and a stack. No server needed.
 //!
+//! The thread figure depends on where the new thread runs: on its
+//! parent's core it is the cheap case; started on the other, idle core it
+//! costs a cross-core wake-up too. `taskset -c 0` (before the command
+//! below) pins the program and all it starts to one core; the README
+//! compares the two.
+//!
 //! ```text
 //! cargo run --release -p multiprocess-demo --example s04-spawn-cost
 //! ```

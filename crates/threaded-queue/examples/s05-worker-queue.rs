@@ -7,12 +7,12 @@
 //!   (`while True`), so they must be daemons, and main waits on the queue's
 //!   task count instead. Here the queue is *closed* once filled (the last
 //!   `Sender` is dropped): a worker's `for url in urls` ends when the queue
-//!   is empty and closed, its thread returns, and main joins every thread.
+//!   is empty and closed, its thread returns, and `run` joins every thread.
 //!   Nothing is left running when main returns (compare s04).
 //! - **Sharing is checked.** `thread::spawn` needs `'static` data, so each
 //!   thread gets its own *handle*: a clone of the `Receiver` and of the
 //!   `Session`. Both are cheap clones of one shared thing (the channel, one
-//!   pool of connections). The talk gives each thread its own
+//!   pool of connections). Talk 04 gives each thread its own
 //!   `requests.Session` because that type is not thread-safe; ureq's
 //!   `Agent` is `Send + Sync`, and if it were not, this would not compile.
 //!
@@ -26,50 +26,60 @@
 //! Optional arguments: the URL file (default `urls.txt`) and the number of
 //! threads (default 3, the slide's "3 Threads").
 
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::Receiver;
+use crossbeam_channel::{Receiver, Sender};
 use shared::{HttpConfig, Session};
 use shared::{filename_for_url, get_url_content, write_to_file};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (file, workers) = args();
-    let out = PathBuf::from("downloads");
-    shared::prepare_out_dir(&out)?;
+    shared::prepare_out_dir(Path::new("downloads"))?;
+    let start = Instant::now();
+    let done = run(&file, workers)?;
+    let took = start.elapsed();
+    println!("{done} URLs saved by {workers} threads in {took:.2?}");
+    Ok(())
+}
+
+/// The slide's `run(number_of_worker_threads)`: fill the queue, start the
+/// workers, wait for them. Returns how many URLs were saved.
+fn run(file: &str, number_of_worker_threads: usize) -> io::Result<usize> {
     let session = Session::new(&HttpConfig {
         timeout: Duration::from_secs(30),
         connect_timeout: Duration::from_secs(5),
         max_bytes: 64 << 20,
-        pool_size: workers, // one idle connection per thread: see s06
+        pool_size: number_of_worker_threads, // one idle connection each: s06
     });
-
-    // add_urls_to_queue(), then close the queue.
+    // The slide's global `unvisited_urls = Queue()`, as its two ends.
     let (queue, unvisited_urls) = crossbeam_channel::unbounded();
-    for url in shared::urls(&file)?.urls {
-        queue.send(url)?;
-    }
-    drop(queue);
+    add_urls_to_queue(&queue, file)?;
+    drop(queue); // closed: once empty, every worker's loop ends
 
-    // run(number_of_worker_threads): start the workers...
-    let start = Instant::now();
-    let threads: Vec<_> = (0..workers)
+    let threads: Vec<_> = (0..number_of_worker_threads)
         .map(|worker| {
-            let urls = unvisited_urls.clone();
-            let (session, out) = (session.clone(), out.clone());
-            thread::spawn(move || visit_urls(worker, &urls, &session, &out))
+            let (urls, session) = (unvisited_urls.clone(), session.clone());
+            thread::spawn(move || visit_urls(worker, &urls, &session))
         })
         .collect();
-    // ...and wait for each one to run out of URLs.
-    let mut done = 0;
-    for thread in threads {
-        done += thread.join().expect("visit_urls does not panic");
+    // The slide's `unvisited_urls.join()`, but waiting for the threads.
+    let joined = threads.into_iter().map(|thread| thread.join());
+    Ok(joined
+        .map(|saved| saved.expect("visit_urls does not panic"))
+        .sum())
+}
+
+/// The slide's `add_urls_to_queue`: put every URL of the file in the
+/// queue, for whichever thread takes it.
+fn add_urls_to_queue(queue: &Sender<String>, file: &str) -> io::Result<()> {
+    for url in shared::urls(file)?.urls {
+        queue
+            .send(url)
+            .expect("the receiving end is alive: run holds it");
     }
-    println!(
-        "{done} URLs saved by {workers} threads in {:.2?}",
-        start.elapsed()
-    );
     Ok(())
 }
 
@@ -79,11 +89,10 @@ fn visit_urls(
     worker: usize,
     urls: &Receiver<String>,
     session: &Session,
-    out: &Path,
 ) -> usize {
     let mut saved = 0;
     for url in urls {
-        match do_work(session, &url, out) {
+        match do_work(session, &url) {
             Ok(bytes) => {
                 println!("thread {worker}: {url} ({bytes} bytes)");
                 saved += 1;
@@ -95,9 +104,9 @@ fn visit_urls(
 }
 
 /// The sequential example's `do_work(url)`.
-fn do_work(session: &Session, url: &str, out: &Path) -> shared::Result<usize> {
+fn do_work(session: &Session, url: &str) -> shared::Result<usize> {
     let content = get_url_content(session, url)?;
-    write_to_file(&filename_for_url(url, out), &content)?;
+    write_to_file(&filename_for_url(url, "downloads"), &content)?;
     Ok(content.len())
 }
 
