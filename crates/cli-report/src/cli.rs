@@ -4,7 +4,7 @@
 //! <demo> [download] [--urls FILE] [--out DIR] [--workers N] [--timeout SECS]
 //!                   [--max-bytes N] [--trace FILE] [--json]
 //! <demo> hash        [--tasks 20] [--rounds 500000] [--workers N] [--json]
-//! <demo> sum-squares [--tasks 20] [--base 50000000]  [--workers N] [--json]
+//! <demo> sum-squares [--tasks 20] [--base 50000000] [--workers N] [--json]
 //! ```
 
 use std::path::PathBuf;
