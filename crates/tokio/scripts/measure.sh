@@ -156,7 +156,7 @@ median "seq-demo sum-squares --base 50000000" \
 median "tokio-demo sum-squares --base 50000000" \
     "$BIN/tokio-demo" sum-squares --base 50000000
 
-echo "s04, 30 URLs x 5 at latency 0, then at 100 ms:"
+echo "s04, talk 02's 20 cats x 5 on the server of the URL file, at latency 0, then at 100 ms:"
 start_server 0
 sed "s/127.0.0.1:8000/127.0.0.1:$PORT/" urls.txt >"$WORK/urls-30-l0.txt"
 "$BIN/examples/s04-client-per-request" "$WORK/urls-30-l0.txt"
