@@ -110,8 +110,9 @@ pub struct Row {
     pub verified: usize,
     /// Files (or answers) expected.
     pub total: usize,
-    /// Largest resident set of the demo (or its largest worker), in KiB.
-    pub peak_rss_kib: i64,
+    /// Largest resident set of the demo (or its largest worker), in KiB;
+    /// `None` where the OS does not report it (Windows).
+    pub peak_rss_kib: Option<i64>,
     /// Something went wrong (exit code, unreadable output).
     pub note: Option<String>,
     /// The last repeat's trace, for the timelines.
@@ -141,7 +142,7 @@ pub fn measure_cell(
         peak_in_flight: 0,
         verified: usize::MAX,
         total: 0,
-        peak_rss_kib: 0,
+        peak_rss_kib: None,
         note: None,
         trace: Vec::new(),
     };

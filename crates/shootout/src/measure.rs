@@ -8,6 +8,10 @@
 //! (`shootout __measure ...`) whose only child is the demo: the wrapper's
 //! figure is exactly that demo's (and, for multiprocess-demo, its largest
 //! worker's, since the demo waits for its workers).
+//!
+//! `ru_maxrss` is in KiB on Linux and the BSDs but in bytes on macOS, so
+//! [`kib_from_max_rss`] converts by OS. Windows has no `getrusage`, so
+//! there the column says `-`.
 
 use std::fs;
 use std::path::Path;
@@ -15,7 +19,6 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use nix::sys::resource::{UsageWho, getrusage};
 
 /// The hidden first argument that selects wrapper mode.
 const MEASURE: &str = "__measure";
@@ -27,8 +30,8 @@ pub struct Measured {
     pub code: Option<i32>,
     /// From spawn to exit, in seconds.
     pub seconds: f64,
-    /// Peak resident memory, in KiB.
-    pub max_rss_kib: i64,
+    /// Peak resident memory, in KiB (`None` where the OS does not say).
+    pub max_rss_kib: Option<i64>,
 }
 
 /// If this process was started as the wrapper, run the demo and return the
@@ -49,9 +52,7 @@ pub fn wrapper_mode() -> Option<ExitCode> {
         eprintln!("shootout: cannot start {}", program.to_string_lossy());
         return Some(ExitCode::from(2));
     };
-    let max_rss_kib = getrusage(UsageWho::RUSAGE_CHILDREN)
-        .map(|usage| usage.max_rss())
-        .unwrap_or(0);
+    let max_rss_kib = peak_rss_kib();
     let measured = Measured {
         code: status.code(),
         seconds,
@@ -91,4 +92,45 @@ pub fn run(
     let stdout = fs::read_to_string(&stdout_file).unwrap_or_default();
     let stderr = fs::read_to_string(&stderr_file).unwrap_or_default();
     Ok((measured, stdout, stderr))
+}
+
+/// Peak resident memory of the children this process has waited for
+/// (only the demo: the wrapper has no other), in KiB.
+#[cfg(unix)]
+fn peak_rss_kib() -> Option<i64> {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).ok()?;
+    Some(kib_from_max_rss(usage.max_rss(), std::env::consts::OS))
+}
+
+/// Windows has no `getrusage`, and asking it for a child's peak working
+/// set (`GetProcessMemoryInfo`) takes `unsafe`, which this workspace
+/// forbids: the column says `-` there.
+#[cfg(not(unix))]
+fn peak_rss_kib() -> Option<i64> {
+    None
+}
+
+/// `ru_maxrss` in KiB, given the OS it came from (`std::env::consts::OS`).
+/// Apple's kernels count bytes; Linux and the BSDs count KiB.
+#[cfg_attr(not(unix), allow(dead_code))]
+pub fn kib_from_max_rss(max_rss: i64, os: &str) -> i64 {
+    match os {
+        "macos" | "ios" | "tvos" | "watchos" | "visionos" => max_rss / 1024,
+        _ => max_rss,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kib_from_max_rss;
+
+    #[test]
+    fn max_rss_is_bytes_on_apple_and_kib_elsewhere() {
+        // A 5 MiB demo, as each kernel reports it.
+        assert_eq!(kib_from_max_rss(5 << 20, "macos"), 5 << 10);
+        assert_eq!(kib_from_max_rss(5 << 20, "ios"), 5 << 10);
+        assert_eq!(kib_from_max_rss(5 << 10, "linux"), 5 << 10);
+        assert_eq!(kib_from_max_rss(5 << 10, "freebsd"), 5 << 10);
+    }
 }

@@ -51,7 +51,10 @@ pub fn table(title: &str, rows: &[&Row]) -> String {
             eff,
             in_flight,
             format!("{}/{}", r.verified, r.total),
-            format!("{:.1} MiB", r.peak_rss_kib as f64 / 1024.0),
+            r.peak_rss_kib.map_or("-".into(), |kib| format!(
+                "{:.1} MiB",
+                kib as f64 / 1024.0
+            )),
         );
         if let Some(note) = &r.note {
             let _ = writeln!(s, "    ^ {note}");
@@ -206,7 +209,7 @@ mod tests {
             peak_in_flight: 0,
             verified: 0,
             total: 0,
-            peak_rss_kib: 0,
+            peak_rss_kib: None,
             note: None,
             trace: Vec::new(),
         }
