@@ -15,11 +15,12 @@
 //! cargo run -p demo-server                     # another terminal
 //! cargo run -p multiprocess-demo --example s01-process-and-queue
 //! ```
-//! Optional arguments: the URL file (`urls.txt`), the processes (3).
+//! Arguments: the URL file (`urls.txt`), the processes (3). Unix only.
 
-use std::fs::File;
+#[path = "support/queue_end.rs"]
+mod queue_end;
+
 use std::io::{self, PipeWriter, Read, Write};
-use std::os::fd::AsFd;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -84,9 +85,8 @@ fn add_urls_to_queue(queue: &mut PipeWriter, file: &str) -> io::Result<()> {
 /// The slide's `visit_urls`, in a worker process: take records from stdin
 /// until it ends. Exit status 1 if any URL failed.
 fn visit_urls() -> io::Result<ExitCode> {
-    // `io::stdin()` reads ahead 8 KiB (16 records) and would starve the
-    // other workers: read the pipe itself, one record per `read`.
-    let mut queue = File::from(io::stdin().as_fd().try_clone_to_owned()?);
+    // Not `io::stdin()`: it reads 8 KiB ahead, starving the other workers.
+    let mut queue = queue_end::stdin_unbuffered()?;
     let session = Session::new(&HttpConfig {
         timeout: Duration::from_secs(30),
         connect_timeout: Duration::from_secs(5),
