@@ -335,7 +335,10 @@ fn interrupt(
         sleep(Duration::from_millis(20));
     }
     sleep(SETTLE);
-    let children = children_of(child.id());
+    let children = children_of(child.id()).unwrap_or_else(|why| {
+        outcome.problems.push(why);
+        Vec::new()
+    });
     send_sigint(child.id());
     let status = wait(child, PROMPT);
     if status.is_none() {
@@ -343,10 +346,8 @@ fn interrupt(
             .problems
             .push(format!("still running {} s after SIGINT", PROMPT.as_secs()));
     }
-    outcome.survivors = children
-        .into_iter()
-        .filter(|pid| Path::new(&format!("/proc/{pid}")).exists())
-        .collect();
+    outcome.survivors =
+        children.into_iter().filter(|&pid| alive(pid)).collect();
     status
 }
 
@@ -364,12 +365,15 @@ fn send_sigint(_pid: u32) {
     panic!("the interrupt case needs unix signals");
 }
 
-/// The pids whose parent is `parent`, from /proc (Linux); empty elsewhere.
-fn children_of(parent: u32) -> Vec<u32> {
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
+/// The pids whose parent is `parent`. Linux lists processes in /proc;
+/// other Unixes (macOS) have no /proc, so there POSIX `ps` is asked.
+/// An error says the check cannot be made, so it never passes unseen.
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Result<Vec<u32>, String> {
+    let entries = fs::read_dir("/proc").map_err(|e| {
+        format!("cannot list the demo's children in /proc: {e}")
+    })?;
+    Ok(entries
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| {
             let stat = fs::read_to_string(format!("/proc/{pid}/stat"));
@@ -382,13 +386,50 @@ fn children_of(parent: u32) -> Vec<u32> {
                 })
                 .is_some_and(|ppid| ppid == parent)
         })
-        .collect()
+        .collect())
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn children_of(parent: u32) -> Result<Vec<u32>, String> {
+    let output = Command::new("ps")
+        .args(["-A", "-o", "pid=", "-o", "ppid="])
+        .output()
+        .map_err(|e| {
+            format!("cannot run `ps` to list the demo's children: {e}")
+        })?;
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace().map(str::parse::<u32>);
+            let (pid, ppid) = (fields.next()?.ok()?, fields.next()?.ok()?);
+            (ppid == parent).then_some(pid)
+        })
+        .collect())
+}
+
+#[cfg(not(unix))]
+fn children_of(_parent: u32) -> Result<Vec<u32>, String> {
+    Err("the interrupt case needs unix signals".into())
+}
+
+/// The process `pid` still exists (running, or a zombie not yet reaped).
+#[cfg(unix)]
+fn alive(pid: u32) -> bool {
+    use nix::sys::signal::kill;
+    use nix::unistd::Pid;
+    i32::try_from(pid).is_ok_and(|pid| kill(Pid::from_raw(pid), None).is_ok())
+}
+
+#[cfg(not(unix))]
+fn alive(_pid: u32) -> bool {
+    false
 }
 
 /// The program a case runs, and as whom.
 struct Runner {
     program: PathBuf,
-    /// Run as user `nobody` (uid and gid 65534).
+    /// Run as user `nobody` (uid and gid 65534); Unix only.
+    #[cfg_attr(not(unix), allow(dead_code))]
     nobody: bool,
     /// The folder of a copy of the binary, deleted with the runner.
     _copy: Option<tempfile::TempDir>,
@@ -405,6 +446,7 @@ impl Runner {
     }
 
     fn command(&self) -> Command {
+        #[cfg_attr(not(unix), allow(unused_mut))]
         let mut command = testkit::command(&self.program);
         #[cfg(unix)]
         if self.nobody {
@@ -431,7 +473,6 @@ fn locked_out(demo: &Demo, env: &Env, plan: &Plan) -> Result<Runner, String> {
     use std::os::unix::fs::MetadataExt;
     use std::os::unix::fs::PermissionsExt;
 
-    use nix::sys::statvfs::FsFlags;
     // The scratch folder is this process's own: its owner is who we are.
     let root = fs::metadata(&env.dir).is_ok_and(|m| m.uid() == 0);
     if !root {
@@ -476,9 +517,7 @@ fn locked_out(demo: &Demo, env: &Env, plan: &Plan) -> Result<Runner, String> {
         if let Some(closed) = closed_to_others(bin_dir.path()) {
             return Err(unreachable(&closed, bin_dir.path()));
         }
-        let noexec = nix::sys::statvfs::statvfs(bin_dir.path())
-            .is_ok_and(|fs| fs.flags().contains(FsFlags::ST_NOEXEC));
-        if noexec {
+        if noexec(bin_dir.path()) {
             return Err(format!(
                 "{} is not reachable by user nobody, and the temp folder \
                  {} is on a noexec file system, so a copy cannot run either",
@@ -496,6 +535,20 @@ fn locked_out(demo: &Demo, env: &Env, plan: &Plan) -> Result<Runner, String> {
         nobody: true,
         _copy: held,
     })
+}
+
+/// `dir` is on a file system mounted noexec (Linux's `ST_NOEXEC`; other
+/// Unixes' statvfs has no such flag, and a copy that cannot run there
+/// fails its case with the reason).
+#[cfg(target_os = "linux")]
+fn noexec(dir: &Path) -> bool {
+    use nix::sys::statvfs::{FsFlags, statvfs};
+    statvfs(dir).is_ok_and(|fs| fs.flags().contains(FsFlags::ST_NOEXEC))
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn noexec(_dir: &Path) -> bool {
+    false
 }
 
 /// Copies the program `from` to `to` with `cp`, not `fs::copy`.
@@ -550,7 +603,9 @@ fn closed_to_others(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_owned)
 }
 
-/// Makes every folder under `dir` writable again.
+/// Makes every folder under `dir` writable again (Unix modes; elsewhere
+/// nothing was made read-only).
+#[cfg_attr(not(unix), allow(unused_variables))]
 fn restore_permissions(dir: &Path) {
     #[cfg(unix)]
     {
