@@ -4,7 +4,9 @@
 //! - `slide_map`: the root README's slide map names real files and
 //!   commands, and every example is on it;
 //! - `readme_commands`: every command in every README names real
-//!   packages, examples and files.
+//!   packages, examples and files;
+//! - `line_ends`: every script keeps LF line ends (`.gitattributes`).
 
+mod line_ends;
 mod readme_commands;
 mod slide_map;
