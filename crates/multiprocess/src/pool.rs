@@ -421,6 +421,14 @@ impl Pool {
         // and it stops them in order instead of racing their deaths.
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        // Windows sends Ctrl-C to every process on the console instead; a
+        // new process group is left out of it (Win32's
+        // CREATE_NEW_PROCESS_GROUP, whose group ignores Ctrl-C).
+        #[cfg(windows)]
+        std::os::windows::process::CommandExt::creation_flags(
+            &mut command,
+            0x0000_0200,
+        );
         let mut child = command.spawn()?;
 
         let mut stdin = child.stdin.take().expect("stdin is piped");
