@@ -17,6 +17,12 @@ import time
 
 MAX_READABLE = 80
 
+# What Windows opens as a device instead of a file, before the first dot and
+# in any case (`nul.tar.gz` is NUL): the Rust `is_windows_device`.
+WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{port}{n}" for port in ("COM", "LPT") for n in range(10)
+}
+
 
 def urls(path):
     """Yield (line_number, url_or_None, error) for each non-blank, non-comment line."""
@@ -51,6 +57,8 @@ def filename_for_url(url, folder):
         readable = readable[-MAX_READABLE:]
     readable = readable.strip("._") or "index"
     name = f"{readable}-{digest}.{ext}" if ext else f"{readable}-{digest}"
+    if name.split(".", 1)[0].upper() in WINDOWS_DEVICES:
+        name = "_" + name  # `con.tar.gz`: `_con.tar-<hash>.gz` on every OS
     return os.path.join(folder, name)
 
 

@@ -21,11 +21,11 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 /// over `path`. A rename within one folder is atomic, so a killed run, or
 /// two workers saving the same URL, never leave a torn file under the
 /// final name. The file gets the permissions `open()` would give it: 0666
-/// less the umask.
+/// less the umask. On Windows, where a file held open elsewhere cannot be
+/// replaced, the rename is retried for up to about 0.4 s first.
 pub fn write_to_file(path: &Path, content: &[u8]) -> Result<(), Error> {
     let temp = temp_path(path);
-    let written =
-        fs::write(&temp, content).and_then(|()| fs::rename(&temp, path));
+    let written = fs::write(&temp, content).and_then(|()| rename(&temp, path));
     written.map_err(|source| {
         // Never leave the temporary file behind (it may not exist).
         let _ = fs::remove_file(&temp);
@@ -34,6 +34,46 @@ pub fn write_to_file(path: &Path, content: &[u8]) -> Result<(), Error> {
             source,
         }
     })
+}
+
+/// `fs::rename(from, to)`, replacing `to` if it exists. On Unix that is
+/// all there is to it: a rename replaces the name even while another
+/// process has the old file open.
+#[cfg(not(windows))]
+fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(from, to)
+}
+
+/// `fs::rename(from, to)`, replacing `to` if it exists, with a few retries.
+///
+/// On Windows a file that some process holds open cannot be replaced: the
+/// rename fails with "Access is denied" (os error 5, `PermissionDenied`)
+/// until it lets go. Often nobody in the demo holds it, but an antivirus
+/// scanner or the search indexer, opening each new file for a moment
+/// right after we wrote it; or another worker saving the same URL. So try
+/// again a few times, 25 ms apart and doubling (375 ms of waiting in all),
+/// before giving up with the last error as any other OS would. The sleep
+/// blocks the thread: the async demos call `write_to_file` on their
+/// runtime's blocking pool, so no executor thread waits here.
+///
+/// Also `PermissionDenied` when `to` is a folder, or really read-only:
+/// then the retries only delay the same error.
+#[cfg(windows)]
+fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    use std::time::Duration;
+
+    const RETRIES: u32 = 4;
+    let mut pause = Duration::from_millis(25);
+    for _ in 0..RETRIES {
+        match fs::rename(from, to) {
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+                std::thread::sleep(pause);
+                pause *= 2;
+            }
+            done => return done,
+        }
+    }
+    fs::rename(from, to)
 }
 
 /// A name in `path`'s folder that no other write uses at the same time:

@@ -13,10 +13,12 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{
     DefaultResolver, ResolvedSocketAddrs, Resolver,
 };
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
+};
 
 use crate::tls::Roots;
-use crate::{Error, HttpConfig, USER_AGENT};
+use crate::{Error, HttpConfig, Refusals, USER_AGENT};
 
 /// The talk's `requests.Session` in Rust: one `ureq::Agent` (a pool of
 /// keep-alive connections) plus the run's limits.
@@ -71,7 +73,10 @@ impl Session {
             .build();
         let agent = ureq::Agent::with_parts(
             limits,
-            DefaultConnector::default(),
+            Refusing {
+                refusals: Refusals::default(),
+                inner: DefaultConnector::default(),
+            },
             Lookup::default(),
         );
         Session {
@@ -140,6 +145,43 @@ impl Resolver for Lookup {
     }
 }
 
+/// ureq's own connector, asking the run's [`Refusals`] first: an address
+/// that refused once is not dialled again (on Windows each refusal costs
+/// about 2 s), and a new refusal is noted.
+///
+/// Here rather than in [`get_url_content`] because only the connector
+/// knows which address refused: after a redirect it is not the URL's.
+/// The error is the OS's own "connection refused", which
+/// [`Session::error`] words as for any refusal.
+#[derive(Debug)]
+struct Refusing {
+    refusals: Refusals,
+    inner: DefaultConnector,
+}
+
+impl Connector for Refusing {
+    type Out = Box<dyn Transport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails<'_>,
+        chained: Option<()>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        let uri = details.uri.to_string();
+        if self.refusals.check(&uri).is_err() {
+            let refused = io::Error::from(io::ErrorKind::ConnectionRefused);
+            return Err(ureq::Error::Io(refused));
+        }
+        let connected = self.inner.connect(details, chained);
+        if let Err(ureq::Error::Io(e)) = &connected
+            && e.kind() == io::ErrorKind::ConnectionRefused
+        {
+            self.refusals.note(&Error::refused(&uri));
+        }
+        connected
+    }
+}
+
 /// The rustls error inside an I/O error, if that is what it carries.
 fn rustls_error(err: &io::Error) -> Option<&rustls::Error> {
     err.get_ref()?.downcast_ref()
@@ -186,6 +228,7 @@ mod tests {
     use super::*;
     use crate::tls::test_server::{BODY, TlsServer};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
     fn session() -> Session {
@@ -259,6 +302,90 @@ mod tests {
         let err = get_url_content(&session, &server.url("/x")).unwrap_err();
         assert_eq!(err.to_string(), "SSL_CERT_FILE=/nowhere: not found");
         assert_eq!(server.join(), 0);
+    }
+
+    /// A loopback port that refuses connections until told to listen: a
+    /// bound socket that is not listening yet. No other test can take the
+    /// port in between, as it could if we let go of it and bound again.
+    fn closed_port() -> (socket2::Socket, u16) {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        let any = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        socket.bind(&any.into()).unwrap();
+        let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+        (socket, port)
+    }
+
+    #[test]
+    fn a_port_that_refused_once_is_not_dialled_again() {
+        let (socket, port) = closed_port();
+        let session = session();
+        let refused = format!("connection refused by 127.0.0.1:{port}");
+        let first = format!("http://127.0.0.1:{port}/first");
+        let err = get_url_content(&session, &first).unwrap_err();
+        assert_eq!(err.to_string(), refused, "GET {first}");
+
+        // Now something listens there; the session must not find out.
+        socket.listen(8).unwrap();
+        socket.set_nonblocking(true).unwrap();
+        let second = format!("http://127.0.0.1:{port}/second");
+        let err = get_url_content(&session, &second).unwrap_err();
+        assert_eq!(err.to_string(), refused, "GET {second} after {first}");
+        match socket.accept() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            other => panic!(
+                "GET {second} after {first} refused: expected no connection \
+                 to port {port}, accept gave {other:?}"
+            ),
+        }
+
+        // Another port on the same host is still tried.
+        let server =
+            demo_server::Background::start(demo_server::Config::instant())
+                .unwrap();
+        let other = server.url("/bytes/10");
+        let body = get_url_content(&session, &other);
+        assert_eq!(body.unwrap(), demo_server::bytes_body(10), "GET {other}");
+    }
+
+    #[test]
+    fn a_refusal_after_a_redirect_is_not_held_against_the_first_host() {
+        // A server whose every answer redirects to a port that refuses.
+        let (_closed, port) = closed_port();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let served = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&served);
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        // Detached: it ends with the test process.
+        std::thread::spawn(move || {
+            use std::io::{BufRead, BufReader, Write};
+            for stream in listener.incoming() {
+                let mut stream = stream.unwrap();
+                let mut line = String::new();
+                let mut reader = BufReader::new(&stream);
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 302 Found\r\nLocation: \
+                     http://127.0.0.1:{port}/x\r\nContent-Length: 0\r\n\
+                     Connection: close\r\n\r\n"
+                );
+            }
+        });
+        let session = session();
+        for (n, path) in [(1, "/a"), (2, "/b")] {
+            let url = format!("{base}{path}");
+            assert!(get_url_content(&session, &url).is_err(), "GET {url}");
+            assert_eq!(
+                served.load(Ordering::SeqCst),
+                n,
+                "requests the redirecting server saw after GET {url}: \
+                 its port must not count as refused"
+            );
+        }
     }
 
     #[test]

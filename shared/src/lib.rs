@@ -6,6 +6,8 @@
 //! - [`hash_me`] and [`cpu_bound`]: the CPU-bound jobs, and [`Task`],
 //!   one of them with its input.
 //! - [`Error`]: one wording for every failure, whichever client hit it.
+//! - [`Refusals`]: the addresses that refused a connection this run, which
+//!   every client's session asks before connecting.
 //! - [`HttpConfig`]: the limits a client is built with.
 //!
 //! The command line and the report that every demo's `main` calls live in
@@ -16,6 +18,7 @@ mod files;
 #[cfg(feature = "blocking")]
 mod http;
 mod kernels;
+mod refusals;
 #[cfg(feature = "blocking")]
 mod server_stats;
 #[cfg(feature = "tls-config")]
@@ -31,6 +34,7 @@ pub use files::{TEMP_PREFIX, prepare_out_dir, write_to_file};
 #[cfg(feature = "blocking")]
 pub use http::{Session, get_url_content};
 pub use kernels::{Task, cpu_bound, hash_me};
+pub use refusals::Refusals;
 #[cfg(feature = "blocking")]
 pub use server_stats::ServerStats;
 pub use urls::{UrlList, filename_for_url, urls};

@@ -89,6 +89,14 @@ const MAX_READABLE: usize = 80;
 /// escape or break it, because every character outside `[A-Za-z0-9._-]`
 /// becomes `_` and the name never starts with a dot.
 ///
+/// The name is also one that Windows can create, the same on every
+/// platform, so a folder of downloads copied between laptops keeps its
+/// names: it never ends in a dot or a space (Windows would drop them; here
+/// it ends in the hash or the extension), and a name whose part before the
+/// first dot is a DOS device name (`con.tar.gz` would give
+/// `con.tar-<hash>.gz`, which Windows opens as the console) gets a `_` in
+/// front.
+///
 /// `http://127.0.0.1:8000/pages/007` becomes `pages_007-1a2b3c4d5e.html`
 /// style names: `<path>-<hash>[.<ext>]`.
 pub fn filename_for_url(url: &str, dir: impl AsRef<Path>) -> PathBuf {
@@ -138,7 +146,33 @@ pub fn filename_for_url(url: &str, dir: impl AsRef<Path>) -> PathBuf {
         Some(ext) => format!("{readable}-{hash}.{ext}"),
         None => format!("{readable}-{hash}"),
     };
+    let name = if is_windows_device(&name) {
+        format!("_{name}")
+    } else {
+        name
+    };
     dir.as_ref().join(name)
+}
+
+/// True if Windows reads `name` as a device rather than a file: CON, PRN,
+/// AUX, NUL, COM0-COM9 or LPT0-LPT9, in any case, before the first dot
+/// (`nul.tar.gz` is NUL too). That is Microsoft's list ("Naming Files,
+/// Paths, and Namespaces"), 0 included, less COM and LPT with a
+/// superscript 1, 2 or 3: those cannot occur here, since every non-ASCII
+/// character has already become `_`.
+///
+/// Checked on every platform, not only on Windows: the same URL must get
+/// the same name everywhere, or the shootout's checks and a folder copied
+/// from a Linux laptop to a Windows one would disagree.
+fn is_windows_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    match stem.as_bytes() {
+        b"CON" | b"PRN" | b"AUX" | b"NUL" => true,
+        [b'C', b'O', b'M', digit] | [b'L', b'P', b'T', digit] => {
+            digit.is_ascii_digit()
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -219,6 +253,105 @@ mod tests {
         assert!(pic.to_str().unwrap().ends_with(".jpg"), "{pic:?}");
     }
 
+    /// The file name (no folder) that `filename_for_url` gives `url`.
+    fn name_of(url: &str) -> String {
+        let path = filename_for_url(url, "out");
+        path.file_name().unwrap().to_str().unwrap().to_owned()
+    }
+
+    /// Every device name, as written, in lower case and capitalised.
+    fn device_stems() -> Vec<String> {
+        let mut devices: Vec<String> =
+            ["CON", "PRN", "AUX", "NUL"].map(String::from).into();
+        for n in 0..=9 {
+            devices.extend([format!("COM{n}"), format!("LPT{n}")]);
+        }
+        devices
+            .iter()
+            .flat_map(|d| {
+                let lower = d.to_ascii_lowercase();
+                let mixed = format!("{}{}", &d[..1], &lower[1..]);
+                [d.clone(), lower, mixed]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn windows_device_names_get_an_underscore() {
+        // A dot after the stem stays in the readable part (`con.tar` of
+        // `con.tar.gz`, or all of `con.verylongext`): a device to Windows.
+        for stem in device_stems() {
+            for suffix in [".tar.gz", ".a.b.c", ".verylongext", ".x."] {
+                let url = format!("http://h.test/{stem}{suffix}");
+                let name = name_of(&url);
+                assert!(
+                    name.starts_with(&format!("_{stem}.")),
+                    "{url}: expected \"_{stem}.…\", got {name:?}"
+                );
+                assert!(!is_windows_device(&name), "{url} -> {name:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_device_name_with_the_hash_after_it_is_left_alone() {
+        // `/con` and `/con.txt` get the hash right after the stem
+        // (`con-<hash>`, `con-<hash>.txt`): Windows sees no device there,
+        // so no `_` either.
+        for stem in device_stems() {
+            for suffix in ["", ".txt", ".", "/"] {
+                let url = format!("http://h.test/{stem}{suffix}");
+                let name = name_of(&url);
+                assert!(
+                    name.starts_with(&format!("{stem}-")),
+                    "{url}: expected \"{stem}-…\", got {name:?}"
+                );
+                assert!(!is_windows_device(&name), "{url} -> {name:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn con_tar_gz_becomes_underscore_con_tar_hash_gz() {
+        let url = "http://h.test/con.tar.gz";
+        let digest = Sha256::digest(url.as_bytes());
+        let hash: String =
+            digest[..5].iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(name_of(url), format!("_con.tar-{hash}.gz"), "{url}");
+    }
+
+    #[test]
+    fn superscript_digits_never_reach_a_name() {
+        // COM¹ and LPT³ are devices too, but non-ASCII becomes `_` first.
+        for url in
+            ["http://h.test/COM\u{b9}.a.b", "http://h.test/lpt\u{b3}.a.b"]
+        {
+            let name = name_of(url);
+            assert!(name.is_ascii(), "{url}: got {name:?}");
+            assert!(!is_windows_device(&name), "{url}: got {name:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_names_are_unchanged() {
+        for (url, start) in [
+            ("http://h.test/cats/1.jpg", "cats_1-"),
+            ("http://h.test/console.log", "console-"),
+            ("http://h.test/com10.tar.gz", "com10.tar-"),
+            ("http://h.test/lpt.x.y", "lpt.x-"),
+            ("http://h.test/auxiliary.a.b", "auxiliary.a-"),
+            ("http://h.test/null.a.b", "null.a-"),
+            ("http://h.test/a/con.tar.gz", "a_con.tar-"),
+            ("http://h.test/nul", "nul-"),
+        ] {
+            let name = name_of(url);
+            assert!(
+                name.starts_with(start),
+                "{url}: expected {start:?}..., got {name:?}"
+            );
+        }
+    }
+
     #[test]
     fn names_never_leave_the_folder() {
         let long_path = format!("http://h.test/{}", "a/".repeat(2_500));
@@ -231,6 +364,8 @@ mod tests {
             "http://h.test/nul\0byte",
             "http://h.test/..",
             "http://h.test/.hidden",
+            "http://h.test/trailing.",
+            "http://h.test/trailing. . ",
             "http://h.test/",
             "http://h.test",
             &long_path,
@@ -242,6 +377,8 @@ mod tests {
             assert_eq!(path.parent(), Some(dir), "{url}");
             let name = path.file_name().unwrap().to_str().unwrap();
             assert!(!name.starts_with('.'), "{url} -> {name}");
+            // Windows would drop a trailing dot or space: another name.
+            assert!(!name.ends_with(['.', ' ']), "{url} -> {name}");
             assert!(name.len() <= 120, "{url} -> {} bytes", name.len());
             assert!(
                 path.strip_prefix(dir)

@@ -45,7 +45,7 @@ use hyper::rt::Timer as _;
 use hyper::{Request, Response, Uri};
 use hyper_util::client::legacy::{self, Client};
 use shared::tls::Roots;
-use shared::{Error, HttpConfig};
+use shared::{Error, HttpConfig, Refusals};
 use smol_hyper::rt::SmolTimer;
 use url::{Position, Url};
 
@@ -111,6 +111,9 @@ pub struct Session<R: Runtime> {
 struct Inner<R: Runtime> {
     client: Client<Connector<R>, Empty<Bytes>>,
     config: HttpConfig,
+    /// The addresses that refused this run: not dialled again (on Windows
+    /// each refusal costs about 2 s; see [`Refusals`]).
+    refusals: Refusals,
 }
 
 impl<R: Runtime> Session<R> {
@@ -141,7 +144,11 @@ impl<R: Runtime> Session<R> {
             .build(connector);
         let config = config.clone();
         Session {
-            inner: Arc::new(Inner { client, config }),
+            inner: Arc::new(Inner {
+                client,
+                config,
+                refusals: Refusals::default(),
+            }),
         }
     }
 
@@ -224,6 +231,12 @@ impl<R: Runtime> Session<R> {
         let uri: Uri = target[..Position::AfterQuery]
             .parse()
             .map_err(|e| Error::Http(format!("{url}: {e}")))?;
+        // Each hop's own address is checked and noted (a redirect's is not
+        // `url`'s); the error names `url`, as a first refusal does.
+        let refusals = &self.inner.refusals;
+        refusals
+            .check(target.as_str())
+            .map_err(|_| Error::refused(url))?;
         let mut tries = self.inner.config.pool_size + 1;
         loop {
             let request = Request::get(uri.clone())
@@ -240,7 +253,13 @@ impl<R: Runtime> Session<R> {
                     return Ok(response);
                 }
                 Err(e) if tries > 1 && unanswered_on_reused(&e) => tries -= 1,
-                Err(e) => return Err(self.request_error(url, &e)),
+                Err(e) => {
+                    let error = self.request_error(url, &e);
+                    if let Error::Refused { .. } = error {
+                        refusals.note(&Error::refused(target.as_str()));
+                    }
+                    return Err(error);
+                }
             }
         }
     }

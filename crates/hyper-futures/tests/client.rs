@@ -195,9 +195,7 @@ fn status_refused_and_dns_use_the_shared_wording() {
     let err = get(&session, &smol, &server.url("/status/404")).unwrap_err();
     assert_eq!(err.to_string(), "HTTP 404");
 
-    let free = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = free.local_addr().unwrap().port();
-    drop(free);
+    let port = testkit::refused_port();
     let refused = format!("http://127.0.0.1:{port}/pages/x");
     let err = get(&session, &smol, &refused).unwrap_err();
     assert_eq!(
@@ -205,7 +203,9 @@ fn status_refused_and_dns_use_the_shared_wording() {
         format!("connection refused by 127.0.0.1:{port}")
     );
     assert!(err.is_local_refusal());
-    // https gets as far as connecting, too.
+    // https gets as far as connecting, too (on a new session: this one
+    // remembers the refusal and would not connect).
+    let (session, smol) = self::session(config());
     let err = get(&session, &smol, &refused.replace("http:", "https:"));
     assert_eq!(
         err.unwrap_err().to_string(),
@@ -215,6 +215,39 @@ fn status_refused_and_dns_use_the_shared_wording() {
     // .invalid never resolves (RFC 6761).
     let err = get(&session, &smol, "http://no-such-host.invalid/").unwrap_err();
     assert!(matches!(err, Error::Dns { .. }), "{err}");
+}
+
+#[test]
+fn a_port_that_refused_once_is_not_dialled_again() {
+    let (session, smol) = session(config());
+    let closed = testkit::ClosedPort::new();
+    let port = closed.port();
+    let refused = format!("connection refused by 127.0.0.1:{port}");
+    let first = format!("http://127.0.0.1:{port}/first");
+    let err = get(&session, &smol, &first).unwrap_err();
+    assert_eq!(err.to_string(), refused, "GET {first}");
+
+    // Now something listens there; the session must not find out.
+    let listener = closed.listen();
+    let second = format!("http://127.0.0.1:{port}/second");
+    let err = get(&session, &smol, &second).unwrap_err();
+    assert_eq!(err.to_string(), refused, "GET {second} after {first}");
+    if let Some(peer) = testkit::accepted(&listener) {
+        panic!(
+            "GET {second} after {first} refused: expected no connection to \
+             port {port}, one came from {peer}"
+        );
+    }
+
+    // Another port on the same host is still tried.
+    let server = Background::start(Config::instant()).unwrap();
+    let other = server.url("/pages/p");
+    let body = get(&session, &smol, &other);
+    assert_eq!(
+        body.unwrap(),
+        page_body("p", DEFAULT_PAGE_SIZE),
+        "GET {other}"
+    );
 }
 
 /// What a raw connection does with each request it reads: answer

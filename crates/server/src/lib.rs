@@ -51,7 +51,12 @@ pub fn bind(
     use socket2::{Domain, Socket, Type};
     let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
     // A restarted server can take its port back at once, without waiting
-    // for the old connections' TIME_WAIT to pass.
+    // for the old connections' TIME_WAIT to pass. Not on Windows: there
+    // SO_REUSEADDR means "share this port with whoever else binds it", so
+    // a second server on 8000 would start silently instead of failing with
+    // "address in use"; and Windows already lets a new socket bind over
+    // TIME_WAIT without it.
+    #[cfg(not(windows))]
     socket.set_reuse_address(true)?;
     socket.bind(&addr.into())?;
     socket.listen(BACKLOG)?;

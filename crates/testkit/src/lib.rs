@@ -215,19 +215,69 @@ pub fn refused_base() -> String {
 /// take it) but never listens (a connection to it is refused), and the
 /// socket is kept until the process exits.
 pub fn refused_port() -> u16 {
-    static HELD: Mutex<Vec<Socket>> = Mutex::new(Vec::new());
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None)
-        .expect("can create a TCP socket");
-    let any = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    socket.bind(&any.into()).expect("can bind a loopback port");
-    let port = socket
-        .local_addr()
-        .ok()
-        .and_then(|a| a.as_socket())
-        .map(|a| a.port())
-        .expect("a bound socket has a port");
-    HELD.lock().unwrap_or_else(|e| e.into_inner()).push(socket);
+    static HELD: Mutex<Vec<ClosedPort>> = Mutex::new(Vec::new());
+    let closed = ClosedPort::new();
+    let port = closed.port();
+    HELD.lock().unwrap_or_else(|e| e.into_inner()).push(closed);
     port
+}
+
+/// A loopback port that refuses connections until [`ClosedPort::listen`]:
+/// a socket bound to it that is not listening yet. Then the same port
+/// answers, with no moment in between when another test could take it.
+/// For "a port that refused once is not dialled again".
+#[derive(Debug)]
+pub struct ClosedPort {
+    socket: Socket,
+    port: u16,
+}
+
+impl ClosedPort {
+    /// Binds a free loopback port, not listening.
+    pub fn new() -> ClosedPort {
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None)
+            .expect("can create a TCP socket");
+        let any = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        socket.bind(&any.into()).expect("can bind a loopback port");
+        let port = socket
+            .local_addr()
+            .ok()
+            .and_then(|a| a.as_socket())
+            .map(|a| a.port())
+            .expect("a bound socket has a port");
+        ClosedPort { socket, port }
+    }
+
+    /// The port, on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Starts listening on the port: a non-blocking listener, so that
+    /// [`accepted`] can ask whether anyone connected without waiting.
+    pub fn listen(self) -> std::net::TcpListener {
+        self.socket.listen(8).expect("can listen on a bound port");
+        self.socket
+            .set_nonblocking(true)
+            .expect("can make a socket non-blocking");
+        self.socket.into()
+    }
+}
+
+impl Default for ClosedPort {
+    fn default() -> Self {
+        ClosedPort::new()
+    }
+}
+
+/// Who connected to `listener` (non-blocking, see [`ClosedPort::listen`])
+/// and is waiting to be accepted, if anyone: asks once, never waits.
+pub fn accepted(listener: &std::net::TcpListener) -> Option<SocketAddr> {
+    match listener.accept() {
+        Ok((_, peer)) => Some(peer),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => None,
+        Err(e) => panic!("accept on {:?} failed: {e}", listener.local_addr()),
+    }
 }
 
 /// Names of the entries of `dir`, sorted (empty if it does not exist).

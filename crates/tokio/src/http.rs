@@ -8,7 +8,7 @@
 
 use std::io;
 
-use shared::{Error, HttpConfig};
+use shared::{Error, HttpConfig, Refusals};
 
 /// The slide's `aiohttp.ClientSession()`: one `reqwest::Client` (a pool of
 /// keep-alive connections) plus the run's limits.
@@ -20,6 +20,9 @@ use shared::{Error, HttpConfig};
 pub struct Session {
     client: reqwest::Client,
     config: HttpConfig,
+    /// The addresses that refused this run: not dialled again (on Windows
+    /// each refusal costs about 2 s; see [`Refusals`]).
+    refusals: Refusals,
 }
 
 impl Session {
@@ -60,6 +63,7 @@ impl Session {
         Session {
             client,
             config: config.clone(),
+            refusals: Refusals::default(),
         }
     }
 
@@ -83,6 +87,10 @@ impl Session {
         }
         match io_error(err) {
             Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                // Remember the address that refused: after a redirect,
+                // reqwest's `url()` is the hop's, not `url`.
+                let dialled = err.url().map_or(url, reqwest::Url::as_str);
+                self.refusals.note(&Error::refused(dialled));
                 Error::refused(url)
             }
             // The OS's words ("Connection reset by peer", "Too many open
@@ -144,6 +152,9 @@ pub async fn get_url_content(
     session: &Session,
     url: &str,
 ) -> Result<Vec<u8>, Error> {
+    // reqwest follows redirects inside `send`, so only the first address
+    // is checked here; one that refused after a redirect is still noted.
+    session.refusals.check(url)?;
     let fail = |e: reqwest::Error| session.error(url, &e);
     let mut response = session.client.get(url).send().await.map_err(fail)?;
     let status = response.status();
@@ -170,4 +181,47 @@ pub async fn get_url_content(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_port_that_refused_once_is_not_dialled_again() {
+        let session = Session::new(&HttpConfig {
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(5),
+            max_bytes: 1024,
+            pool_size: 1,
+        });
+        let closed = testkit::ClosedPort::new();
+        let port = closed.port();
+        let refused = format!("connection refused by 127.0.0.1:{port}");
+        let first = format!("http://127.0.0.1:{port}/first");
+        let err = get_url_content(&session, &first).await.unwrap_err();
+        assert_eq!(err.to_string(), refused, "GET {first}");
+
+        // Now something listens there; the session must not find out.
+        let listener = closed.listen();
+        let second = format!("http://127.0.0.1:{port}/second");
+        let err = get_url_content(&session, &second).await.unwrap_err();
+        assert_eq!(err.to_string(), refused, "GET {second} after {first}");
+        if let Some(peer) = testkit::accepted(&listener) {
+            panic!(
+                "GET {second} after {first} refused: expected no connection \
+                 to port {port}, one came from {peer}"
+            );
+        }
+
+        // Another port on the same host is still tried.
+        let server =
+            demo_server::Background::start(demo_server::Config::instant())
+                .unwrap();
+        let other = server.url("/bytes/10");
+        let body = get_url_content(&session, &other).await;
+        assert_eq!(body.unwrap(), demo_server::bytes_body(10), "GET {other}");
+    }
 }

@@ -156,6 +156,28 @@ fn port_in_use_is_a_clear_error_with_exit_code_2() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// The library half of the test above: `bind` itself refuses a port that
+/// another server holds, with the OS's "address in use" (on Windows this is
+/// what `SO_REUSEADDR` would have let through; see `bind`).
+#[test]
+fn bind_refuses_a_port_another_server_holds() {
+    let first = demo_server::bind("127.0.0.1:0".parse().unwrap())
+        .expect("can bind a free loopback port");
+    let addr = first.local_addr().expect("a bound socket has an address");
+    match demo_server::bind(addr) {
+        Ok(second) => panic!(
+            "bind({addr}) a second time: expected AddrInUse, got a \
+             listener on {:?}",
+            second.local_addr()
+        ),
+        Err(e) => assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::AddrInUse,
+            "bind({addr}) a second time: expected AddrInUse, got {e}"
+        ),
+    }
+}
+
 #[test]
 fn bad_options_are_refused() {
     for args in [

@@ -18,6 +18,14 @@ fn python_util_matches_the_shared_crate() {
         "http://h.test/cats/1.jpg",
         "http://h.test",
         "http://h.test/.hidden",
+        // Windows device names: a `_` in front where Windows would see one.
+        "http://h.test/con.tar.gz",
+        "http://h.test/Com7.a.b",
+        "http://h.test/lpt0.verylongext",
+        "http://h.test/nul",
+        "http://h.test/AUX.txt",
+        "http://h.test/com10.tar.gz",
+        "http://h.test/COM\u{b9}.a.b",
     ];
     let long = format!("http://h.test/{}", "abc/".repeat(100));
     let mut all: Vec<&str> = urls.to_vec();
