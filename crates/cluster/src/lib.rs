@@ -57,6 +57,18 @@ impl LocalBroker {
         Err(last.expect("at least one attempt"))
     }
 
+    /// How many workers hold a lease right now: started and taking jobs.
+    pub fn workers(&self) -> io::Result<usize> {
+        let mut conn = redis::Client::open(self.url())
+            .and_then(|c| c.get_connection_with_timeout(READY_LIMIT))
+            .map_err(io::Error::other)?;
+        let leases: Vec<String> = redis::cmd("KEYS")
+            .arg("cluster:lease:*")
+            .query(&mut conn)
+            .map_err(io::Error::other)?;
+        Ok(leases.len())
+    }
+
     /// The URL clients and workers connect to: `redis://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)

@@ -6,7 +6,6 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use cluster_demo::LocalBroker;
-use redis::Commands;
 
 use crate::BIN;
 
@@ -47,11 +46,7 @@ impl Cluster {
             .collect();
         let cluster = Cluster { broker, workers };
         cluster.eventually("every worker to hold a lease", || {
-            let n: usize = cluster
-                .redis()
-                .keys("cluster:lease:*")
-                .map_or(0, |k: Vec<String>| k.len());
-            (n == processes).then_some(())
+            (cluster.broker.workers().ok()? == processes).then_some(())
         });
         cluster
     }
