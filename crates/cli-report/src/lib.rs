@@ -103,22 +103,43 @@ const USAGE: i32 = 2;
 /// cannot be written. Bad lines of the URL file are not fatal: each is
 /// recorded as a failed item and the good URLs are returned.
 pub fn start(demo: Demo) -> (Job, Report) {
-    let matches = Cli::command()
-        .name(demo.name)
-        .bin_name(demo.name)
-        .get_matches();
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    match cli.command.unwrap_or(Command::Download(cli.download)) {
-        Command::Download(args) => download(demo, args),
-        Command::Hash(args) => {
-            let tasks = Task::hashes(args.tasks, args.rounds);
-            compute(demo, "hash", tasks, args.common)
-        }
-        Command::SumSquares(args) => {
-            let tasks = Task::sums(args.tasks, args.base);
-            compute(demo, "sum-squares", tasks, args.common)
-        }
+    let (job, report, _) = start_with(demo, []);
+    (job, report)
+}
+
+/// [`start`] for a demo with flags of its own beyond the shared ones
+/// (cluster-demo's `--broker URL`). Each of `extra` is added to every
+/// workload's flags and to `--help`; the returned matches hold their
+/// values, whichever workload was named (`matches.get_one("broker")`).
+pub fn start_with(
+    demo: Demo,
+    extra: impl IntoIterator<Item = clap::Arg>,
+) -> (Job, Report, clap::ArgMatches) {
+    let mut command = Cli::command().name(demo.name).bin_name(demo.name);
+    for arg in extra {
+        // Global: accepted before or after the workload's name, and its
+        // value is copied into the workload's matches.
+        command = command.arg(arg.global(true));
     }
+    let matches = command.get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let own = match matches.subcommand() {
+        Some((_, workload)) => workload.clone(),
+        None => matches.clone(),
+    };
+    let (job, report) =
+        match cli.command.unwrap_or(Command::Download(cli.download)) {
+            Command::Download(args) => download(demo, args),
+            Command::Hash(args) => {
+                let tasks = Task::hashes(args.tasks, args.rounds);
+                compute(demo, "hash", tasks, args.common)
+            }
+            Command::SumSquares(args) => {
+                let tasks = Task::sums(args.tasks, args.base);
+                compute(demo, "sum-squares", tasks, args.common)
+            }
+        };
+    (job, report, own)
 }
 
 /// Prints `demo: error: ...` and exits with code 2.

@@ -27,6 +27,9 @@ pub struct Demo {
     pub package: String,
     /// The built executable.
     pub binary: PathBuf,
+    /// Flags added after every case's own, for a demo that needs more
+    /// than the shared CLI to run at all (cluster-demo's `--broker URL`).
+    pub args: Vec<String>,
 }
 
 impl Demo {
@@ -43,6 +46,7 @@ impl Demo {
             name,
             package,
             binary,
+            args: Vec::new(),
         }
     }
 }
@@ -58,7 +62,18 @@ const PARALLEL: usize = 3;
 /// `CONFORMANCE_CASES=redirect,timeout` runs only the cases whose name
 /// contains one of those words.
 pub fn check(binary: &str) {
-    let demo = Demo::at(binary);
+    check_demo(&Demo::at(binary));
+}
+
+/// [`check`] with `args` after every case's own flags:
+/// `check_with(bin, &["--broker", &url])` for cluster-demo.
+pub fn check_with(binary: &str, args: &[&str]) {
+    let mut demo = Demo::at(binary);
+    demo.args = args.iter().map(|&a| a.to_owned()).collect();
+    check_demo(&demo);
+}
+
+fn check_demo(demo: &Demo) {
     // The demo servers run in this process, and the 10,000-URL case with
     // an unbounded async demo holds 10,000 of their sockets at once.
     let _ = rlimit::increase_nofile_limit(u64::MAX);
@@ -74,7 +89,7 @@ pub fn check(binary: &str) {
                 while let Some(case) =
                     together.get(next.fetch_add(1, Ordering::Relaxed))
                 {
-                    let verdict = run_case(case, &demo);
+                    let verdict = run_case(case, demo);
                     verdicts
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -87,7 +102,7 @@ pub fn check(binary: &str) {
     let mut verdicts: Vec<Verdict> =
         verdicts.into_inner().unwrap_or_else(|e| e.into_inner());
     for case in alone {
-        verdicts.push(run_case(case, &demo));
+        verdicts.push(run_case(case, demo));
     }
 
     let table = results_table(&cases, &verdicts);

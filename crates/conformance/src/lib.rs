@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub use cases::cases;
-pub use demos::{Demo, check};
+pub use demos::{Demo, check, check_with};
 pub use reset::ResetServer;
 pub use runner::{Outcome, Verdict, run_case};
 pub use table::{readme_table, results_table};

@@ -199,7 +199,8 @@ fn run_case_inner(case: &Case, demo: &Demo, verdict: &mut Verdict) {
         .arg(env.url_file())
         .arg("--out")
         .arg(&plan.out)
-        .args(&plan.args);
+        .args(&plan.args)
+        .args(&demo.args);
     verdict.command = describe(&command);
     if verdict.not_run.is_none() {
         let outcome = execute(command, &env, &plan, &server, logs.path());

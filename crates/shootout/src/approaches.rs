@@ -25,11 +25,13 @@ pub struct Approach {
     /// Which workloads it can run (the Python asyncio and queue versions
     /// only download, as in the talks).
     pub cpu: bool,
+    /// Arguments after the workload's own (the cluster's `--broker URL`).
+    pub suffix: Vec<String>,
 }
 
 /// Every approach of the workshop, in the talks' order: (short name,
 /// package and binary).
-pub const ALL: [(&str, &str); 7] = [
+pub const ALL: [(&str, &str); 8] = [
     ("seq", "seq-demo"),
     ("threaded-queue", "threaded-queue-demo"),
     ("thread-pool", "thread-pool-demo"),
@@ -37,7 +39,14 @@ pub const ALL: [(&str, &str); 7] = [
     ("tokio", "tokio-demo"),
     ("async-std", "async-std-demo"),
     ("smol", "smol-demo"),
+    // Beyond the talks: a broker and worker processes (see cluster.rs).
+    ("cluster", "cluster-demo"),
 ];
+
+/// Cores on this machine.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
 
 /// The workspace root (two levels above this crate).
 pub fn workspace_root() -> PathBuf {
@@ -61,6 +70,7 @@ pub fn select(wanted: &[String]) -> Result<Vec<Approach>> {
             binary: PathBuf::new(),
             prefix: Vec::new(),
             cpu: true,
+            suffix: Vec::new(),
         })
         .collect();
     let names: Vec<&str> = present.iter().map(|a| a.name).collect();
@@ -115,6 +125,7 @@ pub fn python() -> Result<Vec<Approach>> {
             binary: PathBuf::from("python3"),
             prefix: vec![scripts.join(script).display().to_string()],
             cpu,
+            suffix: Vec::new(),
         })
         .collect())
 }

@@ -239,6 +239,7 @@ fn demo_args(
     if !approach.sequential {
         args.extend(["--workers".into(), workers.to_string()]);
     }
+    args.extend(approach.suffix.iter().cloned());
     args
 }
 

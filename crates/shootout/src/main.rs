@@ -12,6 +12,7 @@
 //! ```
 
 mod bench;
+mod cluster;
 mod measure;
 mod report;
 mod svg;
@@ -38,7 +39,8 @@ struct Args {
     #[arg(long, value_delimiter = ',', default_value = "all")]
     workload: Vec<WorkloadArg>,
     /// Approaches to compare (seq is always included): seq,
-    /// threaded-queue, thread-pool, multiprocess, tokio, async-std, smol.
+    /// threaded-queue, thread-pool, multiprocess, tokio, async-std, smol,
+    /// cluster (needs redis-server: skipped with a note without it).
     #[arg(long, value_delimiter = ',')]
     approaches: Vec<String>,
     /// Number of URLs to download.
@@ -140,6 +142,11 @@ fn shootout(args: &Args) -> Result<()> {
         }
     }
 
+    // The cluster row needs its broker and workers running first; their
+    // start-up is not timed (a cluster's workers are up when jobs come).
+    let most = plan_workers(args).max(approaches::cores());
+    let _cluster = cluster::start(&mut approaches, most);
+
     let server = Background::start(Config {
         latency: Duration::from_millis(args.latency),
         jitter: Duration::from_millis(args.jitter),
@@ -182,6 +189,11 @@ fn shootout(args: &Args) -> Result<()> {
         write_svgs(args, &setup, dir, &workloads, &rows)?;
     }
     Ok(())
+}
+
+/// The most jobs at once any download cell asks for (10 by default).
+fn plan_workers(args: &Args) -> usize {
+    args.workers.iter().copied().max().unwrap_or(10)
 }
 
 /// Expands `all` and removes duplicates, keeping the order given.

@@ -1,0 +1,250 @@
+//! What crosses the network, as bytes: a job (client to broker to
+//! worker) and a reply (worker to broker to client).
+//!
+//! Celery pickles or JSON-encodes a task's arguments for you and finds out
+//! at run time when one does not encode. Here every type that travels is
+//! spelt out, and serde's "remote derive" covers the shared crate's types
+//! field by field (as multiprocess-demo's pipes do): if `shared::Error`
+//! gains a variant, this stops compiling instead of losing it.
+
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use shared::{Error, HttpConfig, Task};
+
+/// One job on the queue: what to do, and where to send the answer.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Job {
+    /// Unique within its run: the client matches replies by it, and drops
+    /// the second reply of a job that was done twice.
+    pub id: u64,
+    /// The list the reply goes to: one per client run.
+    pub reply_to: String,
+    /// The client's `--timeout` and `--max-bytes` (downloads only).
+    pub limits: Option<Limits>,
+    /// The URL or the CPU task.
+    pub item: Item,
+}
+
+/// The limits a worker builds its `Session` with: the client's, so a
+/// run's `--timeout` holds whichever host does the download.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Limits {
+    /// The whole request.
+    pub timeout: Duration,
+    /// Connecting alone.
+    pub connect_timeout: Duration,
+    /// Largest body accepted: it also bounds what crosses the broker.
+    pub max_bytes: u64,
+}
+
+impl Limits {
+    /// The client's limits, as the shared CLI set them.
+    pub fn of(http: &HttpConfig) -> Limits {
+        Limits {
+            timeout: http.timeout,
+            connect_timeout: http.connect_timeout,
+            max_bytes: http.max_bytes,
+        }
+    }
+
+    /// A worker's client config: one idle connection per thread, since
+    /// each thread does one request at a time.
+    pub fn http(self) -> HttpConfig {
+        HttpConfig {
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            max_bytes: self.max_bytes,
+            pool_size: 1,
+        }
+    }
+}
+
+/// One unit of work.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Item {
+    /// Download this URL; the body comes back in the reply.
+    Download(String),
+    /// Run this CPU task; the answer comes back.
+    Compute(#[serde(with = "TaskDef")] Task),
+}
+
+impl Item {
+    /// How the report names it.
+    pub fn name(&self) -> String {
+        match self {
+            Item::Download(url) => url.clone(),
+            Item::Compute(task) => task.name(),
+        }
+    }
+}
+
+/// The first part of a reply, one JSON line; a downloaded body follows
+/// it as raw bytes (Redis values are binary-safe, so no base64).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Header {
+    /// The [`Job::id`] this answers.
+    pub id: u64,
+    /// How long the worker took, by its own clock: the client times the
+    /// item back from the reply's arrival, so hosts' clocks need not agree.
+    pub seconds: f64,
+    /// Which worker did it (`host-pid-xxxx`).
+    pub worker: String,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// What a worker made of one job.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Outcome {
+    /// Downloaded: the body follows the header.
+    Body,
+    /// A CPU task's answer.
+    Answer(String),
+    /// Failed, in the shared wording.
+    Failed(#[serde(with = "ErrorDef")] Error),
+}
+
+/// A reply as it is stored on the broker: the header, `\n`, the body.
+/// Compact JSON never holds a raw newline, so the first one ends it.
+pub fn reply(header: &Header, body: &[u8]) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(header).expect("a Header serialises");
+    bytes.push(b'\n');
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// Splits a stored reply into its header and body.
+pub fn parse_reply(bytes: &[u8]) -> Result<(Header, &[u8]), String> {
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or("no header line")?;
+    let header = serde_json::from_slice(&bytes[..end])
+        .map_err(|e| format!("not a reply header: {e}"))?;
+    Ok((header, &bytes[end + 1..]))
+}
+
+/// JSON form of [`Task`].
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Task")]
+enum TaskDef {
+    Hash { seed: u64, rounds: u64 },
+    SumSquares { n: u64 },
+}
+
+/// JSON form of [`shared::Error`], so a failure reads the same whichever
+/// host hit it (and a refused connection still gets the report's hint).
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Error")]
+enum ErrorDef {
+    BadLine {
+        line: usize,
+        text: String,
+        reason: String,
+    },
+    Dns {
+        host: String,
+    },
+    Refused {
+        addr: String,
+    },
+    Timeout {
+        secs: f64,
+    },
+    Status {
+        code: u16,
+    },
+    TooLarge {
+        limit: u64,
+    },
+    TooManyRedirects,
+    CutShort,
+    Http(String),
+    Write {
+        path: PathBuf,
+        #[serde(with = "io_error")]
+        source: io::Error,
+    },
+    Panicked {
+        message: String,
+    },
+    WorkerDied {
+        worker: usize,
+        reason: String,
+    },
+}
+
+/// An `io::Error` crosses as its message: the report shows only the text.
+mod io_error {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(
+        error: &io::Error,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_str(error)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<io::Error, D::Error> {
+        String::deserialize(d).map(io::Error::other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_is_a_header_line_then_the_raw_body() {
+        let body = b"line one\nline two\n\0\xff";
+        let header = Header {
+            id: 7,
+            seconds: 0.5,
+            worker: "host-1-abcd".into(),
+            outcome: Outcome::Body,
+        };
+        let bytes = reply(&header, body);
+        let (back, rest) = parse_reply(&bytes).unwrap();
+        assert_eq!(back.id, 7);
+        assert!(matches!(back.outcome, Outcome::Body), "{back:?}");
+        assert_eq!(rest, body);
+    }
+
+    #[test]
+    fn errors_cross_with_their_wording() {
+        let refused = Error::refused("http://127.0.0.1:9/pages/x");
+        let text = refused.to_string();
+        let header = Header {
+            id: 1,
+            seconds: 0.0,
+            worker: "w".into(),
+            outcome: Outcome::Failed(refused),
+        };
+        let (back, _) = parse_reply(&reply(&header, b"")).unwrap();
+        let Outcome::Failed(error) = back.outcome else {
+            panic!("not a failure: {back:?}");
+        };
+        assert_eq!(error.to_string(), text);
+        // The report's "is the demo server running?" hint depends on it.
+        assert!(error.is_local_refusal());
+    }
+
+    #[test]
+    fn jobs_cross_with_their_task() {
+        let job = Job {
+            id: 3,
+            reply_to: "r".into(),
+            limits: None,
+            item: Item::Compute(Task::Hash { seed: 3, rounds: 7 }),
+        };
+        let back: Job =
+            serde_json::from_slice(&serde_json::to_vec(&job).unwrap()).unwrap();
+        assert_eq!(back.item.name(), job.item.name());
+        assert!(parse_reply(b"no newline").is_err());
+    }
+}
