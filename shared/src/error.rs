@@ -8,7 +8,12 @@ use std::io;
 use std::path::PathBuf;
 
 /// Why one URL (or one CPU task) failed.
+///
+/// With feature `serde` it crosses a pipe or a network as JSON, so a
+/// failure reads the same whichever process or host hit it: what Python's
+/// pickle does behind your back, asked for here by name.
 #[derive(Debug, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Error {
     /// A line of the URL file that is not an http(s) URL.
     #[error("line {line}: {reason}: {text:?}")]
@@ -66,6 +71,7 @@ pub enum Error {
         /// The file we tried to write.
         path: PathBuf,
         /// What the OS said.
+        #[cfg_attr(feature = "serde", serde(with = "io_message"))]
         source: io::Error,
     },
     /// The code handling this item panicked (a bug): the report says so
@@ -150,3 +156,25 @@ pub fn causes<'a>(
 
 /// The result of downloading one URL or running one task.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An `io::Error` crosses as its message: the report shows only the text,
+/// so the kind and the OS's code stay behind.
+#[cfg(feature = "serde")]
+mod io_message {
+    use std::io;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        error: &io::Error,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_str(error)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<io::Error, D::Error> {
+        String::deserialize(d).map(io::Error::other)
+    }
+}

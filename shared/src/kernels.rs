@@ -38,6 +38,7 @@ pub fn cpu_bound(n: u64) -> u128 {
 
 /// One CPU task: what `hash` and `sum-squares` hand to the workers.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Task {
     /// `hash_me(seed, rounds)`.
     Hash {

@@ -2,16 +2,13 @@
 //! worker) and a reply (worker to broker to client).
 //!
 //! Celery pickles or JSON-encodes a task's arguments for you and finds out
-//! at run time when one does not encode. Here every type that travels is
-//! spelt out, and serde's "remote derive" covers the shared crate's types
-//! field by field (as multiprocess-demo's pipes do): if `shared::Error`
-//! gains a variant, this stops compiling instead of losing it.
+//! at run time when one does not encode. Here every type that travels
+//! derives serde's traits, the shared crate's `Task` and `Error` under its
+//! `serde` feature (as multiprocess-demo's pipes use them).
 
-use std::io;
-use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use shared::{Error, HttpConfig, Task};
 
 /// One job on the queue: what to do, and where to send the answer.
@@ -68,7 +65,7 @@ pub enum Item {
     /// Download this URL; the body comes back in the reply.
     Download(String),
     /// Run this CPU task; the answer comes back.
-    Compute(#[serde(with = "TaskDef")] Task),
+    Compute(Task),
 }
 
 impl Item {
@@ -104,7 +101,7 @@ pub enum Outcome {
     /// A CPU task's answer.
     Answer(String),
     /// Failed, in the shared wording.
-    Failed(#[serde(with = "ErrorDef")] Error),
+    Failed(Error),
 }
 
 /// A reply as it is stored on the broker: the header, `\n`, the body.
@@ -125,74 +122,6 @@ pub fn parse_reply(bytes: &[u8]) -> Result<(Header, &[u8]), String> {
     let header = serde_json::from_slice(&bytes[..end])
         .map_err(|e| format!("not a reply header: {e}"))?;
     Ok((header, &bytes[end + 1..]))
-}
-
-/// JSON form of [`Task`].
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Task")]
-enum TaskDef {
-    Hash { seed: u64, rounds: u64 },
-    SumSquares { n: u64 },
-}
-
-/// JSON form of [`shared::Error`], so a failure reads the same whichever
-/// host hit it (and a refused connection still gets the report's hint).
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Error")]
-enum ErrorDef {
-    BadLine {
-        line: usize,
-        text: String,
-        reason: String,
-    },
-    Dns {
-        host: String,
-    },
-    Refused {
-        addr: String,
-    },
-    Timeout {
-        secs: f64,
-    },
-    Status {
-        code: u16,
-    },
-    TooLarge {
-        limit: u64,
-    },
-    TooManyRedirects,
-    CutShort,
-    Http(String),
-    Write {
-        path: PathBuf,
-        #[serde(with = "io_error")]
-        source: io::Error,
-    },
-    Panicked {
-        message: String,
-    },
-    WorkerDied {
-        worker: usize,
-        reason: String,
-    },
-}
-
-/// An `io::Error` crosses as its message: the report shows only the text.
-mod io_error {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(
-        error: &io::Error,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_str(error)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<io::Error, D::Error> {
-        String::deserialize(d).map(io::Error::other)
-    }
 }
 
 #[cfg(test)]

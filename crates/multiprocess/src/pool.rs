@@ -31,7 +31,7 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use cli_report::{Done, OnInterrupt, Report};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use shared::{Error, HttpConfig, Session, Task};
 use wait_timeout::ChildExt;
 
@@ -60,7 +60,7 @@ pub enum Item {
     /// Download this URL and save it under `--out`.
     Download(String),
     /// Run this CPU task.
-    Compute(#[serde(with = "TaskDef")] Task),
+    Compute(Task),
 }
 
 impl Item {
@@ -77,7 +77,6 @@ impl Item {
 /// `initargs`): the client's limits and `--out`, for downloads.
 #[derive(Serialize, Deserialize)]
 struct Init {
-    #[serde(with = "HttpDef")]
     http: HttpConfig,
     out: PathBuf,
 }
@@ -86,32 +85,15 @@ struct Init {
 #[derive(Serialize, Deserialize)]
 enum Reply {
     Ok(#[serde(with = "DoneDef")] Done),
-    Err(#[serde(with = "ErrorDef")] Error),
+    Err(Error),
 }
 
 // What crosses a process boundary is bytes. Python's pickle turns objects
 // into bytes behind your back, and finds out at run time when one cannot
-// be pickled. Here serde's "remote derive" spells out, field by field, how
-// the shared crate's types become JSON and back. If `shared::Error` gains a
-// variant, this stops compiling instead of losing it.
-
-/// JSON form of [`Task`].
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Task")]
-enum TaskDef {
-    Hash { seed: u64, rounds: u64 },
-    SumSquares { n: u64 },
-}
-
-/// JSON form of [`HttpConfig`].
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "HttpConfig")]
-struct HttpDef {
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_bytes: u64,
-    pool_size: usize,
-}
+// be pickled. Here every type that crosses says so: `Item`, `Init` and
+// `Reply` derive serde's traits, the shared crate's `Task`, `HttpConfig`
+// and `Error` derive them under its `serde` feature, and cli-report's
+// `Done` is spelt out below with serde's "remote derive".
 
 /// JSON form of [`Done`].
 #[derive(Serialize, Deserialize)]
@@ -119,67 +101,6 @@ struct HttpDef {
 struct DoneDef {
     bytes: u64,
     answer: Option<String>,
-}
-
-/// JSON form of [`shared::Error`], so a failure reads the same whichever
-/// process hit it (and a refused connection still gets the report's hint).
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "Error")]
-enum ErrorDef {
-    BadLine {
-        line: usize,
-        text: String,
-        reason: String,
-    },
-    Dns {
-        host: String,
-    },
-    Refused {
-        addr: String,
-    },
-    Timeout {
-        secs: f64,
-    },
-    Status {
-        code: u16,
-    },
-    TooLarge {
-        limit: u64,
-    },
-    TooManyRedirects,
-    CutShort,
-    Http(String),
-    Write {
-        path: PathBuf,
-        #[serde(with = "io_error")]
-        source: io::Error,
-    },
-    Panicked {
-        message: String,
-    },
-    WorkerDied {
-        worker: usize,
-        reason: String,
-    },
-}
-
-/// An `io::Error` crosses as its message: the report shows only the
-/// text, so the kind and OS code stay behind.
-mod io_error {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(
-        error: &io::Error,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.collect_str(error)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<io::Error, D::Error> {
-        String::deserialize(d).map(io::Error::other)
-    }
 }
 
 // ---------------------------------------------------------------- worker
