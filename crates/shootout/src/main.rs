@@ -13,6 +13,7 @@
 
 mod bench;
 mod cluster;
+mod html;
 mod measure;
 mod report;
 mod svg;
@@ -81,6 +82,9 @@ struct Args {
     /// Write the charts and timelines as SVG files into this folder.
     #[arg(long, value_name = "DIR")]
     svg: Option<PathBuf>,
+    /// Write the tables and every chart as one self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Show each approach's per-worker timeline in the terminal.
     #[arg(long)]
     timeline: bool,
@@ -186,7 +190,13 @@ fn shootout(args: &Args) -> Result<()> {
         print_tables(args, &setup, &workloads, &rows);
     }
     if let Some(dir) = &args.svg {
-        write_svgs(args, &setup, dir, &workloads, &rows)?;
+        let drawn = write_svgs(args, &setup, dir, &workloads, &rows)?;
+        for path in drawn.iter().flat_map(|(_, charts)| charts) {
+            eprintln!("shootout: wrote {}", path.display());
+        }
+    }
+    if let Some(file) = &args.html {
+        write_html(args, &setup, file, &workloads, &rows)?;
     }
     Ok(())
 }
@@ -310,31 +320,7 @@ fn print_tables(
     for &workload in workloads {
         let these: Vec<&Row> =
             rows.iter().filter(|r| r.workload == workload).collect();
-        let title = match workload {
-            Workload::Download => format!(
-                "download: {} URLs x {:.1} KiB, latency {} ms (jitter {} ms, \
-                 fail-rate {}), median of {} runs; ideal = ceil(URLs / workers) \
-                 x latency",
-                setup.pages.len(),
-                args.size as f64 / 1024.0,
-                args.latency,
-                args.jitter,
-                args.fail_rate,
-                setup.repeat
-            ),
-            _ => format!(
-                "{}: {} tasks ({}), {} cores, median of {} runs; ideal = seq / cores",
-                workload.name(),
-                setup.tasks,
-                if workload == Workload::Hash {
-                    format!("{} rounds each", setup.rounds)
-                } else {
-                    format!("n from {}", setup.base)
-                },
-                setup.cores,
-                setup.repeat
-            ),
-        };
+        let title = title(args, setup, workload);
         println!("{}", report::table(&title, &these));
         let counts = worker_counts(args, setup, workload);
         if counts.len() > 1 {
@@ -351,13 +337,42 @@ fn print_tables(
     }
 }
 
+/// The line above a workload's table: what ran, and what "ideal" means.
+fn title(args: &Args, setup: &Setup, workload: Workload) -> String {
+    match workload {
+        Workload::Download => format!(
+            "download: {} URLs x {:.1} KiB, latency {} ms (jitter {} ms, \
+             fail-rate {}), median of {} runs; ideal = ceil(URLs / workers) \
+             x latency",
+            setup.pages.len(),
+            args.size as f64 / 1024.0,
+            args.latency,
+            args.jitter,
+            args.fail_rate,
+            setup.repeat
+        ),
+        _ => format!(
+            "{}: {} tasks ({}), {} cores, median of {} runs; ideal = seq / cores",
+            workload.name(),
+            setup.tasks,
+            if workload == Workload::Hash {
+                format!("{} rounds each", setup.rounds)
+            } else {
+                format!("n from {}", setup.base)
+            },
+            setup.cores,
+            setup.repeat
+        ),
+    }
+}
+
 fn write_svgs(
     args: &Args,
     setup: &Setup,
     dir: &std::path::Path,
     workloads: &[Workload],
     rows: &[Row],
-) -> Result<()> {
+) -> Result<Vec<(Workload, Vec<PathBuf>)>> {
     fs::create_dir_all(dir)
         .with_context(|| format!("creating {}", dir.display()))?;
     let mut written = Vec::new();
@@ -367,16 +382,40 @@ fn write_svgs(
         if these.is_empty() {
             continue;
         }
-        written.push(svg::comparison(dir, workload, &these)?);
+        let mut charts = vec![svg::comparison(dir, workload, &these)?];
         if worker_counts(args, setup, workload).len() > 1 {
-            written.push(svg::sweep(dir, workload, &these)?);
+            charts.push(svg::sweep(dir, workload, &these)?);
         }
         for row in &these {
-            written.push(svg::timeline(dir, row)?);
+            charts.push(svg::timeline(dir, row)?);
         }
+        written.push((workload, charts));
     }
-    for path in written {
-        eprintln!("shootout: wrote {}", path.display());
-    }
+    Ok(written)
+}
+
+/// `--html FILE`: the tables and every chart on one self-contained page.
+fn write_html(
+    args: &Args,
+    setup: &Setup,
+    file: &std::path::Path,
+    workloads: &[Workload],
+    rows: &[Row],
+) -> Result<()> {
+    let charts = tempfile::tempdir().context("a folder for the charts")?;
+    let drawn = write_svgs(args, setup, charts.path(), workloads, rows)?;
+    let sections: Vec<html::Section<'_>> = drawn
+        .into_iter()
+        .map(|(workload, charts)| html::Section {
+            title: title(args, setup, workload),
+            rows: rows.iter().filter(|r| r.workload == workload).collect(),
+            charts,
+        })
+        .collect();
+    let command: Vec<String> = std::env::args().collect();
+    let page = html::page(&command.join(" "), &sections)?;
+    fs::write(file, page)
+        .with_context(|| format!("writing {}", file.display()))?;
+    eprintln!("shootout: wrote {}", file.display());
     Ok(())
 }

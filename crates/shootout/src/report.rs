@@ -6,56 +6,62 @@ use std::fmt::Write as _;
 
 use crate::bench::{Row, TraceItem, Workload};
 
+/// The table's columns, as the terminal and the HTML page head them.
+pub const HEADERS: [&str; 9] = [
+    "approach",
+    "workers",
+    "time s (min-max)",
+    "vs seq",
+    "ideal s",
+    "eff.",
+    "in-flight",
+    "verified",
+    "peak RSS",
+];
+
+/// One row's cells, in the order of [`HEADERS`].
+pub fn cells(r: &Row) -> [String; 9] {
+    let time = format!(
+        "{:.3} ({:.3}-{:.3})",
+        r.median,
+        min(&r.seconds),
+        max(&r.seconds)
+    );
+    let in_flight = if r.workload == Workload::Download {
+        r.peak_in_flight.to_string()
+    } else {
+        "-".into()
+    };
+    [
+        r.approach.clone(),
+        r.workers.to_string(),
+        time,
+        r.speedup.map_or("-".into(), |x| format!("{x:.2}x")),
+        r.ideal.map_or("-".into(), |x| format!("{x:.3}")),
+        r.efficiency
+            .map_or("-".into(), |x| format!("{:.0}%", x * 100.0)),
+        in_flight,
+        format!("{}/{}", r.verified, r.total),
+        r.peak_rss_kib.map_or("-".into(), |kib| {
+            format!("{:.1} MiB", kib as f64 / 1024.0)
+        }),
+    ]
+}
+
 /// The table for one workload.
 pub fn table(title: &str, rows: &[&Row]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{title}");
-    let _ = writeln!(
-        s,
-        "{:<22} {:>7} {:>20} {:>8} {:>8} {:>6} {:>9} {:>9} {:>9}",
-        "approach",
-        "workers",
-        "time s (min-max)",
-        "vs seq",
-        "ideal s",
-        "eff.",
-        "in-flight",
-        "verified",
-        "peak RSS"
-    );
-    for r in rows {
-        let time = format!(
-            "{:.3} ({:.3}-{:.3})",
-            r.median,
-            min(&r.seconds),
-            max(&r.seconds)
-        );
-        let speedup = r.speedup.map_or("-".into(), |x| format!("{x:.2}x"));
-        let ideal = r.ideal.map_or("-".into(), |x| format!("{x:.3}"));
-        let eff = r
-            .efficiency
-            .map_or("-".into(), |x| format!("{:.0}%", x * 100.0));
-        let in_flight = if r.workload == Workload::Download {
-            r.peak_in_flight.to_string()
-        } else {
-            "-".into()
-        };
+    let line = |s: &mut String, c: &[String]| {
         let _ = writeln!(
             s,
             "{:<22} {:>7} {:>20} {:>8} {:>8} {:>6} {:>9} {:>9} {:>9}",
-            r.approach,
-            r.workers,
-            time,
-            speedup,
-            ideal,
-            eff,
-            in_flight,
-            format!("{}/{}", r.verified, r.total),
-            r.peak_rss_kib.map_or("-".into(), |kib| format!(
-                "{:.1} MiB",
-                kib as f64 / 1024.0
-            )),
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]
         );
+    };
+    line(&mut s, &HEADERS.map(String::from));
+    for r in rows {
+        line(&mut s, &cells(r));
         if let Some(note) = &r.note {
             let _ = writeln!(s, "    ^ {note}");
         }

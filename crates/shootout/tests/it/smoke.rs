@@ -39,6 +39,7 @@ fn approaches() -> Vec<&'static str> {
 #[test]
 fn tiny_shootout_verifies_every_approach() {
     let svg_dir = tempfile::tempdir().unwrap();
+    let html = svg_dir.path().join("report.html");
     // The folder cargo put this test's binaries in: the demos' too. The
     // numbers do not matter here (debug builds), only that every row is
     // complete.
@@ -63,8 +64,10 @@ fn tiny_shootout_verifies_every_approach() {
             "--workers",
             "2",
             "--json",
-            "--svg",
+            "--html",
         ])
+        .arg(&html)
+        .arg("--svg")
         .arg(svg_dir.path())
         .output()
         .unwrap();
@@ -142,5 +145,28 @@ fn tiny_shootout_verifies_every_approach() {
                 .unwrap_or_else(|e| panic!("{}: {e}", timeline.display()));
             roxmltree::Document::parse(&text).unwrap();
         }
+    }
+
+    // The page for the projector: a row per approach in each table, every
+    // chart inlined, nothing to fetch.
+    let page = std::fs::read_to_string(&html)
+        .unwrap_or_else(|e| panic!("--html {}: {e}", html.display()));
+    for workload in ["download", "hash", "sum-squares"] {
+        assert!(page.contains(&format!("<h2>{workload}: ")), "{workload}");
+    }
+    for approach in &expected {
+        let workers = if *approach == "seq" { 1 } else { 2 };
+        let row = format!("<tr><td>{approach}</td><td>{workers}</td>");
+        assert_eq!(page.matches(&row).count(), 3, "--html: {row} per table");
+    }
+    let charts = std::fs::read_dir(svg_dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref().unwrap().path().extension() == Some("svg".as_ref())
+        })
+        .count();
+    assert_eq!(page.matches("<svg").count(), charts, "--html inlines each");
+    for fetch in ["src=", "href=", "<script", "<link", "@import", "url("] {
+        assert!(!page.contains(fetch), "--html fetches something: {fetch}");
     }
 }
