@@ -48,8 +48,7 @@ fn do_work(
     Ok(content.len())
 }
 
-/// The CPU job, one task after another: talk 02's `calc_them_all`
-/// (`hash`) or talk 04's `find_sums` (`sum-squares`). The baseline.
+/// The CPU job one task at a time (`calc_them_all`, `find_sums`): the baseline.
 fn compute_all(job: &Tasks, report: &Report) {
     for task in &job.tasks {
         report.track(&task.name(), || Ok(task.compute()));
