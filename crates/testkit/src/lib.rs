@@ -21,7 +21,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use socket2::{Domain, Socket, Type};
 
@@ -277,6 +277,28 @@ pub fn accepted(listener: &std::net::TcpListener) -> Option<SocketAddr> {
         Ok((_, peer)) => Some(peer),
         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => None,
         Err(e) => panic!("accept on {:?} failed: {e}", listener.local_addr()),
+    }
+}
+
+/// Polls `probe` every 20 ms until it returns `Some`, for at most `limit`;
+/// fails the test naming what it waited for. For a state another process
+/// reaches in its own time (a worker running, a request in flight): the
+/// limit only ends a hopeless wait, it is not a speed the test expects.
+pub fn eventually<T>(
+    limit: Duration,
+    what: &str,
+    mut probe: impl FnMut() -> Option<T>,
+) -> T {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waited {limit:?} for {what}, in vain"
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

@@ -2,8 +2,7 @@
 //! port (persistence off) and worker processes of the binary under test.
 
 use std::process::{Child, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cluster_demo::LocalBroker;
 
@@ -76,24 +75,13 @@ impl Cluster {
         worker.wait().expect("a killed worker can be reaped");
     }
 
-    /// Polls `probe` every 20 ms until it returns `Some`, for at most
-    /// [`START_LIMIT`]; fails the test naming what it waited for.
+    /// [`testkit::eventually`], for at most [`START_LIMIT`].
     pub fn eventually<T>(
         &self,
         what: &str,
-        mut probe: impl FnMut() -> Option<T>,
+        probe: impl FnMut() -> Option<T>,
     ) -> T {
-        let start = Instant::now();
-        loop {
-            if let Some(value) = probe() {
-                return value;
-            }
-            assert!(
-                start.elapsed() < START_LIMIT,
-                "waited {START_LIMIT:?} for {what}, in vain"
-            );
-            sleep(Duration::from_millis(20));
-        }
+        testkit::eventually(START_LIMIT, what, probe)
     }
 }
 
