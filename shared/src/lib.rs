@@ -47,7 +47,7 @@ pub const USER_AGENT: &str =
 
 /// Limits for the HTTP client: the blocking demos turn them into a
 /// `Session` (feature `blocking`), the async demos into their own client.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct HttpConfig {
     /// The whole request, from connect to the last body byte (`--timeout`).

@@ -17,7 +17,7 @@ use broker::Broker;
 use cli_report::{Demo, Downloads, Job, Report, Tasks};
 use shared::{Session, get_url_content};
 use shared::{filename_for_url, write_to_file};
-use wire::{Item, Limits};
+use wire::Item;
 
 fn main() -> ExitCode {
     // A worker: this same executable, started by hand (`cluster-demo
@@ -55,7 +55,7 @@ fn main() -> ExitCode {
 /// `do_work` and sends the body back; it is saved here.
 fn download_all(job: &Downloads, report: &Report, broker: &Broker) {
     let urls = job.urls.iter().map(|url| Item::Download(url.clone()));
-    let limits = Some(Limits::of(&job.http)); // travels with every job
+    let limits = Some(job.http.clone()); // travels with every job
     let save = |url: &str, body: &[u8]| save(url, body, &job.out);
     queue::map(report, broker, job.workers, limits, urls.collect(), save);
 }

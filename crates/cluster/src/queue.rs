@@ -20,7 +20,9 @@ use redis::{Commands, Connection};
 use shared::Error;
 
 use crate::broker::{self, Broker};
-use crate::wire::{self, Item, Job, Limits, Outcome};
+use shared::HttpConfig;
+
+use crate::wire::{self, Item, Job, Outcome};
 
 /// How long one wait for a reply lasts before the client looks round.
 const POLL: Duration = Duration::from_secs(1);
@@ -55,7 +57,7 @@ pub fn map(
     report: &Report,
     broker: &Broker,
     window: usize,
-    limits: Option<Limits>,
+    limits: Option<HttpConfig>,
     items: Vec<Item>,
     save: impl Fn(&str, &[u8]) -> shared::Result<usize>,
 ) {
@@ -69,7 +71,7 @@ pub fn map(
             let job = Job {
                 id: id as u64,
                 reply_to: reply_to.clone(),
-                limits,
+                limits: limits.clone(),
                 item,
             };
             (name, serde_json::to_vec(&job).expect("a Job serialises"))
@@ -143,7 +145,14 @@ pub fn map(
         match reply {
             Ok(None) => {}
             Ok(Some((_, bytes))) => {
-                on_reply(report, &jobs, &mut pending, &bytes, limits, &save);
+                on_reply(
+                    report,
+                    &jobs,
+                    &mut pending,
+                    &bytes,
+                    limits.as_ref(),
+                    &save,
+                );
             }
             Err(e) => match reconnect(broker, &e) {
                 Some(fresh) => conn = fresh,
@@ -165,7 +174,7 @@ fn on_reply(
     jobs: &[(String, Vec<u8>)],
     pending: &mut HashMap<u64, Duration>,
     bytes: &[u8],
-    limits: Option<Limits>,
+    limits: Option<&HttpConfig>,
     save: &impl Fn(&str, &[u8]) -> shared::Result<usize>,
 ) {
     let arrived = report.elapsed();

@@ -6,8 +6,6 @@
 //! derives serde's traits, the shared crate's `Task` and `Error` under its
 //! `serde` feature (as multiprocess-demo's pipes use them).
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 use shared::{Error, HttpConfig, Task};
 
@@ -19,44 +17,12 @@ pub struct Job {
     pub id: u64,
     /// The list the reply goes to: one per client run.
     pub reply_to: String,
-    /// The client's `--timeout` and `--max-bytes` (downloads only).
-    pub limits: Option<Limits>,
+    /// The client's `--timeout` and `--max-bytes` (downloads only): the
+    /// worker builds its `Session` with them, so a run's limits hold
+    /// whichever host does the download.
+    pub limits: Option<HttpConfig>,
     /// The URL or the CPU task.
     pub item: Item,
-}
-
-/// The limits a worker builds its `Session` with: the client's, so a
-/// run's `--timeout` holds whichever host does the download.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Limits {
-    /// The whole request.
-    pub timeout: Duration,
-    /// Connecting alone.
-    pub connect_timeout: Duration,
-    /// Largest body accepted: it also bounds what crosses the broker.
-    pub max_bytes: u64,
-}
-
-impl Limits {
-    /// The client's limits, as the shared CLI set them.
-    pub fn of(http: &HttpConfig) -> Limits {
-        Limits {
-            timeout: http.timeout,
-            connect_timeout: http.connect_timeout,
-            max_bytes: http.max_bytes,
-        }
-    }
-
-    /// A worker's client config: one idle connection per thread, since
-    /// each thread does one request at a time.
-    pub fn http(self) -> HttpConfig {
-        HttpConfig {
-            timeout: self.timeout,
-            connect_timeout: self.connect_timeout,
-            max_bytes: self.max_bytes,
-            pool_size: 1,
-        }
-    }
 }
 
 /// One unit of work.

@@ -19,10 +19,10 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use redis::{Commands, Connection, Direction};
-use shared::{Error, Session, Task};
+use shared::{Error, HttpConfig, Session, Task};
 
 use crate::broker::{self, Broker};
-use crate::wire::{self, Header, Item, Job, Limits, Outcome};
+use crate::wire::{self, Header, Item, Job, Outcome};
 
 /// The first argument that makes this executable a worker.
 pub const COMMAND: &str = "worker";
@@ -122,7 +122,7 @@ fn run_slot(
     let mut conn = reconnect(broker, id);
     // Each thread keeps its Session (talk 04's one Session per worker),
     // rebuilt only when a job brings other limits.
-    let mut session: Option<(Limits, Session)> = None;
+    let mut session: Option<(HttpConfig, Session)> = None;
     loop {
         let taken = conn.blmove::<_, _, Option<Vec<u8>>>(
             broker::QUEUE,
@@ -194,22 +194,26 @@ fn run_slot(
 fn run(
     job: &Job,
     id: &str,
-    session: &mut Option<(Limits, Session)>,
+    session: &mut Option<(HttpConfig, Session)>,
     do_work: DoWork,
     compute: Compute,
 ) -> Vec<u8> {
     let started = Instant::now();
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| match &job.item {
         Item::Download(url) => {
-            let limits =
-                job.limits.unwrap_or(Limits::of(&shared::HttpConfig {
-                    timeout: Duration::from_secs(30),
-                    connect_timeout: Duration::from_secs(5),
-                    max_bytes: 64 << 20,
-                    pool_size: 1,
-                }));
+            let limits = job.limits.clone().unwrap_or(HttpConfig {
+                timeout: Duration::from_secs(30),
+                connect_timeout: Duration::from_secs(5),
+                max_bytes: 64 << 20,
+                pool_size: 1,
+            });
             if session.as_ref().is_none_or(|(had, _)| *had != limits) {
-                *session = Some((limits, Session::new(&limits.http())));
+                // One idle connection: a thread makes one request at a time.
+                let config = HttpConfig {
+                    pool_size: 1,
+                    ..limits.clone()
+                };
+                *session = Some((limits, Session::new(&config)));
             }
             let (_, session) = session.as_ref().expect("just set");
             do_work(session, url).map(|body| (Outcome::Body, body))
