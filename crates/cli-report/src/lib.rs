@@ -39,7 +39,9 @@ use clap::{CommandFactory, FromArgMatches};
 use shared::{HttpConfig, Task, prepare_out_dir, urls};
 
 pub use cli::{Cli, Command, Common, DownloadArgs, HashArgs, SumArgs};
-pub use report::{Done, INTERRUPTED, OnInterrupt, Record, Report, Summary};
+pub use report::{
+    Done, INTERRUPTED, OnInterrupt, Record, Report, Summary, write_trace,
+};
 pub use signal::ctrl_c;
 
 /// How a demo describes itself: its name and its defaults for

@@ -556,8 +556,9 @@ fn print_failures(approach: &str, records: &[Record]) {
 }
 
 /// One JSON object per line, in start order: the raw material for the
-/// shootout's timelines.
-fn write_trace(path: &Path, records: &[Record]) -> io::Result<()> {
+/// shootout's timelines. Public for programs that draw their own (the
+/// async demos' CPU-blocking examples), so every trace has one format.
+pub fn write_trace(path: &Path, records: &[Record]) -> io::Result<()> {
     let mut out = BufWriter::new(fs::File::create(path)?);
     for record in records {
         serde_json::to_writer(&mut out, record)?;

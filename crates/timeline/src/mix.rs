@@ -10,11 +10,11 @@
 //! [`Clock`]: `let span = clock.download(&url);` (or `clock.job(&job)`)
 //! when it starts, `span.end()` when it is done.
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use cli_report::Record;
+use cli_report::{Record, write_trace};
 use shared::Task;
 
 /// Downloads in the mix: the demo server's `/pages/page-00` to `-07`.
@@ -294,16 +294,6 @@ pub fn records(mode: Mode, rows: &[Row]) -> Vec<Record> {
             local_refusal: false,
         })
         .collect()
-}
-
-/// Writes `records` to `path` as JSON lines.
-pub fn write_trace(path: &Path, records: &[Record]) -> io::Result<()> {
-    let mut file = io::BufWriter::new(std::fs::File::create(path)?);
-    for record in records {
-        serde_json::to_writer(&mut file, record)?;
-        file.write_all(b"\n")?;
-    }
-    file.flush()
 }
 
 #[cfg(test)]
