@@ -13,6 +13,7 @@ import aiohttp
 from util import Run, filename_for_url, parse_args, write_to_file
 
 
+# ANCHOR: download_all
 async def download_all(run, args):
     limit = asyncio.Semaphore(args.workers or len(run.urls) or 1)
     timeout = aiohttp.ClientTimeout(total=args.timeout)
@@ -30,19 +31,29 @@ async def download_all(run, args):
             except Exception as e:  # noqa: BLE001 - reported per URL
                 run.record(index, url, start, error=str(e) or type(e).__name__)
 
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-        await asyncio.gather(*(do_work(session, i, u) for i, u in enumerate(run.urls)))
+    async with aiohttp.ClientSession(
+        timeout=timeout, connector=connector
+    ) as session:
+        await asyncio.gather(
+            *(do_work(session, i, u) for i, u in enumerate(run.urls))
+        )
+# ANCHOR_END: download_all
 
 
+# ANCHOR: main
 def main():
     args = parse_args("py-asyncio", 0)
     run = Run("py-asyncio", args)
     if args.command != "download":
-        print("py-asyncio: error: only download (CPU work does not belong on an event loop)",
-              file=sys.stderr)
+        print(
+            "py-asyncio: error: only download"
+            " (CPU work does not belong on an event loop)",
+            file=sys.stderr,
+        )
         return 2
     asyncio.run(download_all(run, args))
     return run.finish(args.workers or len(run.urls))
+# ANCHOR_END: main
 
 
 if __name__ == "__main__":

@@ -1,16 +1,24 @@
 """Talk 01's sequential approach (with talk 04's one Session), for the shootout.
 
-    python3 scripts/python/seq.py [--urls urls.txt] [--out downloads]
-    python3 scripts/python/seq.py hash
+python3 scripts/python/seq.py [--urls urls.txt] [--out downloads]
+python3 scripts/python/seq.py hash
 """
 
 import sys
 
 import requests
 
-from util import Run, filename_for_url, get_url_content, parse_args, tasks, write_to_file
+from util import (
+    Run,
+    filename_for_url,
+    get_url_content,
+    parse_args,
+    tasks,
+    write_to_file,
+)
 
 
+# ANCHOR: main
 def main():
     args = parse_args("py-seq", 1)
     run = Run("py-seq", args)
@@ -29,6 +37,7 @@ def main():
             start = run.now_ms()
             run.record(0, name, start, function(*arguments))
     return run.finish(1)
+# ANCHOR_END: main
 
 
 if __name__ == "__main__":

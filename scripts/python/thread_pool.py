@@ -11,16 +11,27 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from util import Run, filename_for_url, get_url_content, parse_args, tasks, write_to_file
+from util import (
+    Run,
+    filename_for_url,
+    get_url_content,
+    parse_args,
+    tasks,
+    write_to_file,
+)
 
 thread_local = threading.local()
 
 
+# ANCHOR: worker_id
 def worker_id():
-    # Small ids for the timeline: ThreadPoolExecutor names threads ..._0, _1, ...
+    # Small ids for the timeline: ThreadPoolExecutor names its threads
+    # ..._0, _1, ...
     return int(threading.current_thread().name.rsplit("_", 1)[-1])
+# ANCHOR_END: worker_id
 
 
+# ANCHOR: main
 def main():
     args = parse_args("py-thread-pool", 5)
     run = Run("py-thread-pool", args)
@@ -47,6 +58,7 @@ def main():
         else:
             list(executor.map(compute, tasks(args)))
     return run.finish(args.workers)
+# ANCHOR_END: main
 
 
 if __name__ == "__main__":

@@ -10,15 +10,25 @@ from queue import Queue
 
 import requests
 
-from util import Run, filename_for_url, get_url_content, parse_args, write_to_file
+from util import (
+    Run,
+    filename_for_url,
+    get_url_content,
+    parse_args,
+    write_to_file,
+)
 
 
+# ANCHOR: main
 def main():
     args = parse_args("py-threads-queue", 5)
     run = Run("py-threads-queue", args)
     if args.command != "download":
-        print("py-threads-queue: error: only download (see thread_pool.py for CPU)",
-              file=sys.stderr)
+        print(
+            "py-threads-queue: error: only download"
+            " (see thread_pool.py for CPU)",
+            file=sys.stderr,
+        )
         return 2
     unvisited = Queue()
     for url in run.urls:
@@ -38,9 +48,12 @@ def main():
             unvisited.task_done()
 
     for worker in range(args.workers):
-        threading.Thread(target=visit_urls, args=(worker,), daemon=True).start()
+        threading.Thread(
+            target=visit_urls, args=(worker,), daemon=True
+        ).start()
     unvisited.join()
     return run.finish(args.workers)
+# ANCHOR_END: main
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ use std::hint::black_box;
 
 use sha2::{Digest, Sha256};
 
+// ANCHOR: hash_me
 /// Talk 02's `hash_me`: feed a SHA-256 digest back into SHA-256, `rounds`
 /// times. Each round needs the previous one, so one chain cannot be split:
 /// the only parallelism is between chains (tasks).
@@ -19,7 +20,9 @@ pub fn hash_me(seed: u64, rounds: u64) -> [u8; 32] {
     }
     data
 }
+// ANCHOR_END: hash_me
 
+// ANCHOR: cpu_bound
 /// Talk 04's `cpu_bound`: `sum(i * i for i in range(n))`.
 ///
 /// `black_box` hides `i` from the optimiser. Without it LLVM recognises
@@ -35,6 +38,7 @@ pub fn cpu_bound(n: u64) -> u128 {
     }
     total
 }
+// ANCHOR_END: cpu_bound
 
 /// One CPU task: what `hash` and `sum-squares` hand to the workers.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 //! ```text
 //! cargo run --release -p shootout                          # the default run
 //! cargo run --release -p shootout -- --workers 1,5,10,20,30 --workload download
-//! cargo run --release -p shootout -- --timeline --svg docs/results
+//! cargo run --release -p shootout -- --timeline --svg book/src/results
 //! ```
 
 mod bench;

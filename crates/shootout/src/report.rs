@@ -122,6 +122,7 @@ pub fn sweep_chart(title: &str, rows: &[&Row], counts: &[usize]) -> String {
     s
 }
 
+// ANCHOR: timeline
 /// One row per worker, one stretch per item: `░`/`▒` waiting for I/O (a
 /// download), `█`/`▓` CPU working (a CPU task), `x` a failed item. The two
 /// shades alternate so that back-to-back items stay apart.
@@ -168,6 +169,7 @@ pub fn timeline(row: &Row, width: usize) -> String {
     }
     s
 }
+// ANCHOR_END: timeline
 
 /// The distinct worker ids of a trace, sorted.
 pub fn worker_ids(trace: &[TraceItem]) -> Vec<usize> {

@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
+pub mod book;
+
 /// The Cargo workspace: its root and its member packages by name.
 #[derive(Debug)]
 pub struct Workspace {

@@ -22,7 +22,10 @@ fn every_readme_command_names_real_packages_examples_and_files() {
     let mut cargo_commands = 0;
     let mut with_example = 0;
     let mut readmes = 0;
-    for readme in ws.readmes() {
+    // The book's pages are read the same way: an attendee copies from
+    // the projector too.
+    let pages = crate::book::book_pages(&ws).into_iter().map(Into::into);
+    for readme in ws.readmes().into_iter().chain(pages) {
         readmes += 1;
         let text = fs::read_to_string(ws.root.join(&readme))
             .expect("readmes() lists files that exist");
