@@ -57,9 +57,8 @@ pub fn slide_map(
     section: &str,
     first_line: usize,
 ) -> Result<Vec<Chapter>, String> {
-    let line_of = |offset: usize| {
-        first_line + section[..offset].matches('\n').count()
-    };
+    let line_of =
+        |offset: usize| first_line + section[..offset].matches('\n').count();
     let mut chapters: Vec<Chapter> = Vec::new();
     let mut heading: Option<String> = None;
     let mut cell: Option<Cell> = None;
@@ -69,11 +68,10 @@ pub fn slide_map(
     let parser = Parser::new_ext(section, Options::ENABLE_TABLES);
     for (event, range) in parser.into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. })
-                if level == HeadingLevel::H3 =>
-            {
-                heading = Some(String::new());
-            }
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H3,
+                ..
+            }) => heading = Some(String::new()),
             Event::End(TagEnd::Heading(HeadingLevel::H3)) => {
                 let title = heading.take().unwrap_or_default();
                 match chapter_dir(&title) {
@@ -224,7 +222,11 @@ pub fn summary(chapters: &[Chapter]) -> String {
             local(&chapter.index())
         ));
         for page in &chapter.pages {
-            out.push_str(&format!("  - [{}]({})\n", page.title, local(&page.path)));
+            out.push_str(&format!(
+                "  - [{}]({})\n",
+                page.title,
+                local(&page.path)
+            ));
         }
     }
     out
@@ -318,11 +320,15 @@ pub fn resolve(
     let path = include_path(page, include);
     let text = fs::read_to_string(root.join(&path))
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    let is_anchor = |l: &str| l.contains("ANCHOR:") || l.contains("ANCHOR_END:");
+    let is_anchor =
+        |l: &str| l.contains("ANCHOR:") || l.contains("ANCHOR_END:");
     let Some(selector) = &include.selector else {
         return Ok(keep(text.lines().filter(|l| !is_anchor(l))));
     };
-    if selector.chars().next().is_some_and(|c| c.is_ascii_digit() || c == ':')
+    if selector
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || c == ':')
     {
         return Err(format!(
             "{}:{selector}: a line range; put an anchor in the file \
@@ -346,7 +352,10 @@ pub fn resolve(
         }
         body.push(l);
     }
-    Err(format!("{}: no `ANCHOR_END: {selector}` line", path.display()))
+    Err(format!(
+        "{}: no `ANCHOR_END: {selector}` line",
+        path.display()
+    ))
 }
 
 fn keep<'a>(lines: impl Iterator<Item = &'a str>) -> String {

@@ -3,7 +3,10 @@
 //!
 //! - `smoke`: a tiny shootout of every demo, end to end;
 //! - `python_parity`: the Python versions name files and hash as the
-//!   shared crate does.
+//!   shared crate does;
+//! - `book`: the workshop book and a small report, loaded in headless
+//!   Chromium (ignored, and listed so, without mdbook and chromium).
 
+mod book;
 mod python_parity;
 mod smoke;

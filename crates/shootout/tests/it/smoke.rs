@@ -15,7 +15,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_shootout");
 
 /// The approaches present in this checkout (the shootout runs whichever
 /// exist).
-fn approaches() -> Vec<&'static str> {
+pub(crate) fn approaches() -> Vec<&'static str> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     [
         "seq",
