@@ -12,6 +12,7 @@ use crate::Error;
 /// an interrupted run leaves behind can be found and removed.
 pub const TEMP_PREFIX: &str = ".tmp-";
 
+// ANCHOR: write_to_file
 /// Writes `content` to `path` so that `path` is either absent, the old
 /// file, or the complete new file; never half-written.
 ///
@@ -35,6 +36,7 @@ pub fn write_to_file(path: &Path, content: &[u8]) -> Result<(), Error> {
         }
     })
 }
+// ANCHOR_END: write_to_file
 
 /// `fs::rename(from, to)`, replacing `to` if it exists. On Unix that is
 /// all there is to it: a rename replaces the name even while another

@@ -20,6 +20,7 @@ use ureq::unversioned::transport::{
 use crate::tls::Roots;
 use crate::{Error, HttpConfig, Refusals, USER_AGENT};
 
+// ANCHOR: session
 /// The talk's `requests.Session` in Rust: one `ureq::Agent` (a pool of
 /// keep-alive connections) plus the run's limits.
 ///
@@ -34,6 +35,7 @@ pub struct Session {
     /// `SSL_CERT_FILE` when a handshake fails.
     roots: Roots,
 }
+// ANCHOR_END: session
 
 impl Session {
     /// An agent with the run's timeouts and pool size.
@@ -187,6 +189,7 @@ fn rustls_error(err: &io::Error) -> Option<&rustls::Error> {
     err.get_ref()?.downcast_ref()
 }
 
+// ANCHOR: get_url_content
 /// Downloads `url` and returns its body.
 ///
 /// The talk's `content = get_url_content(url)`: it blocks the calling
@@ -222,6 +225,7 @@ pub fn get_url_content(session: &Session, url: &str) -> Result<Vec<u8>, Error> {
             e => session.error(url, e),
         })
 }
+// ANCHOR_END: get_url_content
 
 #[cfg(test)]
 mod tests {

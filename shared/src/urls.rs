@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::Error;
 
+// ANCHOR: urls
 /// The URL file, read and checked: the good URLs in file order, and every
 /// bad line with its line number (never silently dropped).
 #[derive(Debug, Default)]
@@ -62,6 +63,7 @@ pub fn urls(path: impl AsRef<Path>) -> io::Result<UrlList> {
     }
     Ok(list)
 }
+// ANCHOR_END: urls
 
 /// An http(s) URL with a host, or the reason it is not one.
 fn check_url(text: &str) -> Result<(), String> {
@@ -80,6 +82,7 @@ fn check_url(text: &str) -> Result<(), String> {
 /// name; we stay well below so the hash, extension and temp prefix fit.
 const MAX_READABLE: usize = 80;
 
+// ANCHOR: filename_for_url
 /// Returns the file in `dir` where the body of `url` is saved.
 ///
 /// The name is readable (the URL's path, made safe), distinct for distinct
@@ -153,6 +156,7 @@ pub fn filename_for_url(url: &str, dir: impl AsRef<Path>) -> PathBuf {
     };
     dir.as_ref().join(name)
 }
+// ANCHOR_END: filename_for_url
 
 /// True if Windows reads `name` as a device rather than a file: CON, PRN,
 /// AUX, NUL, COM0-COM9 or LPT0-LPT9, in any case, before the first dot

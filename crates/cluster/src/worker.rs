@@ -56,6 +56,7 @@ pub type DoWork = fn(&Session, &str) -> shared::Result<Vec<u8>>;
 /// The CPU half: a task's answer.
 pub type Compute = fn(&Task) -> shared::Result<String>;
 
+// ANCHOR: main
 /// The worker's whole life. Never returns but through the exit code 2 of
 /// an unreachable broker or bad flags: Ctrl-C ends the process.
 pub fn main(do_work: DoWork, compute: Compute) -> ExitCode {
@@ -92,6 +93,7 @@ pub fn main(do_work: DoWork, compute: Compute) -> ExitCode {
     });
     unreachable!("worker threads never return")
 }
+// ANCHOR_END: main
 
 /// Renews the lease every [`broker::BEAT`], for as long as the process
 /// lives. When this stops (the process was killed), the lease runs out and
@@ -118,6 +120,7 @@ fn run_slot(
     do_work: DoWork,
     compute: Compute,
 ) {
+    // ANCHOR: take
     let processing = broker::processing(id);
     let mut conn = reconnect(broker, id);
     // Each thread keeps its Session (talk 04's one Session per worker),
@@ -131,6 +134,7 @@ fn run_slot(
             Direction::Left,
             POLL.as_secs_f64(),
         );
+        // ANCHOR_END: take
         let bytes = match taken {
             Ok(Some(bytes)) => bytes,
             Ok(None) => {
@@ -161,6 +165,7 @@ fn run_slot(
                 None
             }
         };
+        // ANCHOR: ack
         // The reply and the removal from our processing list in one
         // transaction: the job leaves the broker only as its answer
         // arrives (Celery's acks_late). If the broker is unreachable, keep
@@ -176,6 +181,7 @@ fn run_slot(
                     .ignore();
             }
             commit.lrem(&processing, 1, &bytes).ignore();
+            // ANCHOR_END: ack
             match commit.query::<()>(&mut conn) {
                 Ok(()) => break,
                 Err(e) => {

@@ -72,6 +72,7 @@ fn bad_line(env: &Env, line: usize, text: &str, reason: &str) -> Line {
     Line::error(&env.url_file().display().to_string(), &error)
 }
 
+// ANCHOR: finished
 /// A run that finishes with `ok` done and the `failures` named, `saved`
 /// on disk.
 fn finished(
@@ -88,6 +89,7 @@ fn finished(
         ..Expect::default()
     }
 }
+// ANCHOR_END: finished
 
 /// Exit 2 with this one error line, no summary, nothing downloaded.
 fn usage_error(line: String) -> Expect {
@@ -158,6 +160,7 @@ pub fn cases() -> Vec<Case> {
                 plan
             },
         },
+        // ANCHOR: made_up_domain
         Case {
             name: "a made-up domain (`.invalid`)",
             does: "exit 1; `cannot resolve host \"no-such-host.invalid\"`",
@@ -176,6 +179,7 @@ pub fn cases() -> Vec<Case> {
                 plan
             },
         },
+        // ANCHOR_END: made_up_domain
         Case {
             name: "a redirect (3 hops)",
             does: "followed; the final page saved under the original URL's \

@@ -31,6 +31,7 @@ pub use table::{readme_table, results_table};
 
 use demo_server::{Config, DEFAULT_PAGE_SIZE, page_body};
 
+// ANCHOR: case
 /// One row of the table: a situation, and what every demo must do in it.
 pub struct Case {
     /// The row's name, e.g. "404, 500, 503 among good URLs".
@@ -47,6 +48,7 @@ pub struct Case {
     /// The inputs and the expectations, once the server runs.
     pub plan: fn(&Env) -> Plan,
 }
+// ANCHOR_END: case
 
 /// What a case's plan can use: the server, a scratch folder, the demo.
 pub struct Env {

@@ -105,6 +105,7 @@ struct DoneDef {
 
 // ---------------------------------------------------------------- worker
 
+// ANCHOR: serve
 /// The worker's whole life: run the initializer once, then one job per
 /// line of stdin, one reply per line of stdout, until stdin ends.
 pub fn serve(
@@ -157,6 +158,7 @@ pub fn serve(
     }
     ExitCode::SUCCESS
 }
+// ANCHOR_END: serve
 
 /// On Linux, asks the kernel to SIGKILL this worker when its parent dies,
 /// even by SIGKILL, when no code of the parent's runs. (Strictly: when the
@@ -218,6 +220,7 @@ struct Pool {
     _on_interrupt: OnInterrupt,
 }
 
+// ANCHOR: map
 /// Runs every item on a pool of `workers` worker processes (fewer if
 /// there are fewer items), records each outcome in `report`, and returns
 /// once every item is accounted for and every worker has exited. `init`
@@ -292,6 +295,7 @@ pub fn map(
     }
     pool.stop();
 }
+// ANCHOR_END: map
 
 impl Pool {
     fn new(report: &Report, size: usize, init: &Init) -> Pool {

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 /// How many of the most frequent words the summary lists.
 pub const TOP: usize = 10;
 
+// ANCHOR: counting
 /// The words of `text`: runs of letters and digits; everything else
 /// (spaces, punctuation, apostrophes, invalid UTF-8) separates them.
 ///
@@ -84,6 +85,7 @@ impl WordCounts {
         }
         big
     }
+    // ANCHOR_END: counting
 
     /// How many texts were counted.
     pub fn texts(&self) -> usize {
@@ -191,6 +193,7 @@ mod tests {
         assert_eq!(counts.top(5), [("one", 1), ("three", 1), ("two", 1)]);
     }
 
+    // ANCHOR: merge_test
     #[test]
     fn merging_in_any_order_gives_the_same_counts() {
         let texts: [&[u8]; 3] = [b"a b c a", b"b b d", b"A e"];
@@ -205,6 +208,7 @@ mod tests {
         assert_eq!(all.texts(), 3);
         assert_eq!(all.top(2), [("a", 3), ("b", 3)]);
     }
+    // ANCHOR_END: merge_test
 
     #[test]
     fn top_breaks_ties_alphabetically() {

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use jpeg_encoder::{ColorType, Encoder};
 
+// ANCHOR: cat_body
 /// How many cats the server has: `/1.jpg` to `/20.jpg`, like the talk's
 /// `range(1, 21)`.
 pub const CAT_COUNT: u32 = 20;
@@ -39,6 +40,7 @@ pub fn cat_body(n: u32) -> Option<&'static [u8]> {
     let cell = CATS.get(index)?;
     Some(cell.get_or_init(|| encode(&draw(n))))
 }
+// ANCHOR_END: cat_body
 
 fn encode(rgb: &[u8]) -> Vec<u8> {
     let mut jpeg = Vec::with_capacity(16 * 1024);

@@ -15,6 +15,7 @@ use std::{
 use clap::Parser;
 use demo_server::{Config, serve};
 
+// ANCHOR: args
 /// The workshop's local "Internet": deterministic pages behind simulated
 /// latency, with counters at /stats.
 #[derive(Debug, Parser)]
@@ -45,6 +46,7 @@ struct Args {
     #[arg(long, value_name = "PATH")]
     dir: Option<PathBuf>,
 }
+// ANCHOR_END: args
 
 /// Exit code for "cannot start" (port taken, bad folder): scripts can tell
 /// it apart from a crash (101) or a clap usage error (also 2, same cause).

@@ -92,6 +92,7 @@ pub fn select(wanted: &[String]) -> Result<Vec<Approach>> {
         .collect())
 }
 
+// ANCHOR: python
 /// The Python versions in `scripts/python/`: (name, script, runs CPU work).
 const PYTHON: [(&str, &str, bool); 5] = [
     ("py-seq", "seq.py", true),
@@ -129,6 +130,7 @@ pub fn python() -> Result<Vec<Approach>> {
         })
         .collect())
 }
+// ANCHOR_END: python
 
 /// Builds the demos with cargo (release unless `debug`) and fills in each
 /// approach's binary path from cargo's own report of what it built.

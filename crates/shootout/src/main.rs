@@ -123,6 +123,7 @@ fn main() -> ExitCode {
     }
 }
 
+// ANCHOR: shootout
 fn shootout(args: &Args) -> Result<()> {
     if args.repeat == 0 || args.urls == 0 || args.workers.contains(&0) {
         bail!("--repeat, --urls and --workers must be at least 1");
@@ -200,12 +201,14 @@ fn shootout(args: &Args) -> Result<()> {
     }
     Ok(())
 }
+// ANCHOR_END: shootout
 
 /// The most jobs at once any download cell asks for (10 by default).
 fn plan_workers(args: &Args) -> usize {
     args.workers.iter().copied().max().unwrap_or(10)
 }
 
+// ANCHOR: workloads
 /// Expands `all` and removes duplicates, keeping the order given.
 fn workloads(args: &[WorkloadArg]) -> Vec<Workload> {
     let mut out = Vec::new();
@@ -226,6 +229,7 @@ fn workloads(args: &[WorkloadArg]) -> Vec<Workload> {
     }
     out
 }
+// ANCHOR_END: workloads
 
 /// Writes the URL list and gathers everything the runs share.
 fn setup(args: &Args, server: &Background, scratch: PathBuf) -> Result<Setup> {
@@ -253,6 +257,7 @@ fn setup(args: &Args, server: &Background, scratch: PathBuf) -> Result<Setup> {
     })
 }
 
+// ANCHOR: expected_answers
 /// What every CPU task must answer, computed here once, so a demo that
 /// computes the wrong thing fast does not win.
 fn expected_answers(
@@ -275,7 +280,9 @@ fn expected_answers(
         })
         .collect()
 }
+// ANCHOR_END: expected_answers
 
+// ANCHOR: plan
 /// Every (approach, workload, workers) cell to measure, in table order.
 /// seq runs once per workload: its only sensible worker count is 1.
 fn plan<'a>(
@@ -300,7 +307,9 @@ fn plan<'a>(
     }
     cells
 }
+// ANCHOR_END: plan
 
+// ANCHOR: worker_counts
 fn worker_counts(args: &Args, setup: &Setup, workload: Workload) -> Vec<usize> {
     if !args.workers.is_empty() {
         args.workers.clone()
@@ -310,6 +319,7 @@ fn worker_counts(args: &Args, setup: &Setup, workload: Workload) -> Vec<usize> {
         vec![10]
     }
 }
+// ANCHOR_END: worker_counts
 
 fn print_tables(
     args: &Args,

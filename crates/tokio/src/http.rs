@@ -10,6 +10,7 @@ use std::io;
 
 use shared::{Error, HttpConfig, Refusals};
 
+// ANCHOR: session
 /// The slide's `aiohttp.ClientSession()`: one `reqwest::Client` (a pool of
 /// keep-alive connections) plus the run's limits.
 ///
@@ -24,6 +25,7 @@ pub struct Session {
     /// each refusal costs about 2 s; see [`Refusals`]).
     refusals: Refusals,
 }
+// ANCHOR_END: session
 
 impl Session {
     /// A client with the run's timeouts and pool size.
@@ -140,6 +142,7 @@ fn chain(err: &reqwest::Error) -> String {
     }
 }
 
+// ANCHOR: get_url_content
 /// Downloads `url` and returns its body: the slide's
 /// `yield from response.read_and_close()`.
 ///
@@ -182,6 +185,7 @@ pub async fn get_url_content(
     }
     Ok(body)
 }
+// ANCHOR_END: get_url_content
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ use rayon::{ThreadPool, ThreadPoolBuilder};
 use shared::{HttpConfig, Session};
 use shared::{filename_for_url, get_url_content, write_to_file};
 
+// ANCHOR: functions
 /// The talk's `download(url)`: the content, and the file name to save it
 /// under. The content stays bytes (the talk decodes it as UTF-8 here): it
 /// is saved byte for byte, and decoded only to count its words.
@@ -26,16 +27,20 @@ pub fn save(content: &[u8], fname: &Path) -> shared::Result<()> {
     write_to_file(fname, content)
 }
 
+// ANCHOR: process
 /// The talk's `process(string)`, its CPU-bound stage: count the words.
 pub fn process(text: &[u8]) -> WordCounts {
     WordCounts::of(text)
 }
+// ANCHOR_END: process
 
 /// A failed download or save: print it, and leave the book out.
 pub fn or_print<T>(url: &str, result: shared::Result<T>) -> Option<T> {
     result.map_err(|e| eprintln!("{url}: {e}")).ok()
 }
+// ANCHOR_END: functions
 
+// ANCHOR: run
 /// Everything a run needs before its first download.
 pub struct Run {
     pub urls: Vec<String>,
@@ -74,3 +79,4 @@ impl Run {
         })
     }
 }
+// ANCHOR_END: run
