@@ -308,9 +308,9 @@ fn normalise(path: &Path) -> PathBuf {
     out
 }
 
-/// What mdBook will put on the page for `include`: the whole file or the
-/// lines between `ANCHOR: name` and `ANCHOR_END: name`, without any
-/// anchor lines. `root` is the workspace root. A line range is an error:
+/// What mdBook will put on the page for `include`: the whole file as it
+/// is, or the lines between `ANCHOR: name` and `ANCHOR_END: name`,
+/// without the anchor lines inside them. `root` is the workspace root. A line range is an error:
 /// the file can change under it, an anchor moves with the code.
 pub fn resolve(
     root: &Path,
@@ -323,7 +323,8 @@ pub fn resolve(
     let is_anchor =
         |l: &str| l.contains("ANCHOR:") || l.contains("ANCHOR_END:");
     let Some(selector) = &include.selector else {
-        return Ok(keep(text.lines().filter(|l| !is_anchor(l))));
+        // mdBook shows a whole file as it is, anchor lines and all.
+        return Ok(keep(text.lines()));
     };
     if selector
         .chars()
@@ -445,8 +446,9 @@ mod tests {
         };
         let got = resolve(dir, "p.md", &inc(Some("main"))).unwrap();
         assert_eq!(got, "fn main() {}\n");
+        // As mdBook does: a whole file keeps its anchor lines.
         let whole = resolve(dir, "p.md", &inc(None)).unwrap();
-        assert_eq!(whole, "fn x() {}\nfn main() {}\n");
+        assert_eq!(whole.lines().count(), 4, "{whole}");
         let err = resolve(dir, "p.md", &inc(Some("2:3"))).unwrap_err();
         assert!(err.contains("a line range"), "{err}");
         let err = resolve(dir, "p.md", &inc(Some("nope"))).unwrap_err();

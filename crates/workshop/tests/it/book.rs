@@ -6,7 +6,8 @@
 //!   each Rust and Python file of the row, shows the row's command, a run
 //!   (an included output or a chart) and collapsed speaker notes;
 //! - code is included, never pasted, through anchors rather than line
-//!   numbers, and what is included is at most 80 columns wide.
+//!   numbers, and what is included is at most 80 columns wide, with no
+//!   anchor line showing (mdBook shows them in a file included whole).
 //!
 //! What the browser shows is checked by the shootout's `book` test.
 
@@ -178,6 +179,14 @@ fn code_is_included_never_pasted_and_fits_80_columns() {
                 continue;
             }
             for (n, line) in shown.lines().enumerate() {
+                if line.contains("ANCHOR:") || line.contains("ANCHOR_END:") {
+                    failures.push(format!(
+                        "{at}: {} is included whole, so the page shows its \
+                         anchor line {:?}: include the part by its anchor",
+                        file.display(),
+                        line.trim()
+                    ));
+                }
                 let width = line.chars().count();
                 if width > 80 {
                     failures.push(format!(
