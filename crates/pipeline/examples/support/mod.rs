@@ -56,7 +56,8 @@ pub struct Run {
 
 impl Run {
     /// From the command line: the URL file (default `books.txt`) and the
-    /// number of download threads (default 5). Empties `downloads/`.
+    /// number of download threads (default 5). Creates `downloads/` and checks
+    /// it is writable (what is in it stays).
     pub fn from_args() -> Result<Run, Box<dyn std::error::Error>> {
         let mut args = std::env::args().skip(1);
         let file = args.next().unwrap_or_else(|| "books.txt".into());
