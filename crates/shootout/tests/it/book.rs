@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, LaunchOptions, Tab};
@@ -86,11 +87,36 @@ fn the_book_and_a_report_render_in_chromium() {
     .unwrap_or_else(|e| panic!("{} does not start: {e}", chromium.display()));
     let tab = browser.new_tab().expect("a tab");
     tab.set_default_timeout(Duration::from_secs(60));
+    // The projector's 1280x720 is the page's viewport, not the window's
+    // outer size (a headless window keeps room for a browser's frame).
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width: 1280,
+        height: 720,
+        device_scale_factor: 1.0,
+        mobile: false,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .expect("a 1280x720 viewport");
     let problems = Arc::new(Mutex::new(Vec::<String>::new()));
     listen_for_errors(&tab, &problems);
 
     let mut failures = Vec::new();
-    let pages = html_files(&book);
+    // 404.html is for a web server (`mdbook serve` answers a missing page
+    // with it, and its links start at the site's root): as a file it
+    // cannot load its scripts, and no page links to it.
+    let pages: Vec<PathBuf> = html_files(&book)
+        .into_iter()
+        .filter(|p| !p.ends_with("404.html"))
+        .collect();
     assert!(
         pages.len() >= 80,
         "only {} pages in {}",
@@ -276,8 +302,9 @@ const INSPECT: &str = r#"(async () => {
     ? null : new Promise(r => { i.onload = r; i.onerror = r; })));
   const main = document.querySelector('main');
   return JSON.stringify({
-    h1: main && main.querySelector('h1') ? main.querySelector('h1').textContent : '',
+    h1: document.querySelector('h1') ? document.querySelector('h1').textContent : '',
     main: !!main,
+    toc: !!document.querySelector('ol.chapter'),
     images: Array.from(document.images)
       .filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src),
     links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
@@ -316,8 +343,20 @@ fn load(tab: &Arc<Tab>, page: &Path, problems: &Mutex<Vec<String>>) -> Seen {
         .and_then(Value::as_str)
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or(Value::Null);
-    if info["main"] != Value::Bool(true) {
-        seen.problems.push("has no <main>: not rendered".into());
+    // A book page renders into <main>; the report is one page of its
+    // own; toc.html is the book's sidebar alone (for readers without
+    // JavaScript). Each has its heading, or its list of chapters.
+    let h1 = info["h1"].as_str().unwrap_or_default();
+    let rendered = if page.ends_with("toc.html") {
+        info["toc"] == Value::Bool(true)
+    } else if page.ends_with("report.html") {
+        !h1.trim().is_empty()
+    } else {
+        info["main"] == Value::Bool(true) && !h1.trim().is_empty()
+    };
+    if !rendered {
+        seen.problems
+            .push("did not render: no heading (or no <main>)".into());
     }
     for img in info["images"].as_array().into_iter().flatten() {
         seen.problems.push(format!("broken image {img}"));
