@@ -4,8 +4,8 @@
 //!
 //! The same mix twice, on async-std's global executor (one thread per
 //! core: two here): eight `download_site` tasks at 100 ms of latency,
-//! started first, and two CPU jobs, talk 04's `cpu_bound`: `hash_me`
-//! chains (`hash`, the default) or sums of squares (`sum-squares`).
+//! started first, and two CPU jobs: `hash_me` chains (`hash`, the
+//! default) or talk 04's `cpu_bound` sums of squares (`sum-squares`).
 //!
 //! - naive: the jobs run inside async tasks, on the executor's own
 //!   threads. A job never reaches an `.await`, so it keeps its thread

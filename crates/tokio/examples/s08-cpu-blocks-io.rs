@@ -4,8 +4,8 @@
 //!
 //! The same mix twice, on a runtime with two worker threads (one per
 //! core here): eight `download_site` tasks at 100 ms of latency,
-//! started first, and two CPU jobs, talk 04's `cpu_bound`: `hash_me`
-//! chains (`hash`, the default) or sums of squares (`sum-squares`).
+//! started first, and two CPU jobs: `hash_me` chains (`hash`, the
+//! default) or talk 04's `cpu_bound` sums of squares (`sum-squares`).
 //!
 //! - naive: the jobs run inside async tasks, on the runtime's own
 //!   workers. A job never reaches an `.await`, so it keeps its worker
