@@ -49,6 +49,7 @@ fn main() {
         clients::ureq_get(&bare, &url)
     });
 
+    // ANCHOR: new_client
     // Talk 02's first slide: `requests.get(url)` builds a new session, so
     // a new connection, for every URL. Each one leaves a socket in
     // TIME_WAIT on our side; Linux reuses those on loopback, so the
@@ -65,6 +66,7 @@ fn main() {
     bench(&mut group, &server, "ureq-new-bare-agent", || {
         clients::ureq_get(&clients::ureq_without_timeouts(&config), &url)
     });
+    // ANCHOR_END: new_client
 
     let reqwest = Reqwest::current_thread(&config);
     bench(&mut group, &server, "reqwest-tokio-1", || reqwest.get(&url));

@@ -98,6 +98,7 @@ fn approaches(c: &mut Criterion, name: &str, tasks: &[Task], exe: &Path) {
     group.finish();
 }
 
+// ANCHOR: spawn_cost
 /// Start one worker and wait for it to end, doing nothing in between.
 fn spawn_cost(c: &mut Criterion, exe: &Path) {
     let mut group = c.benchmark_group("spawn+exit");
@@ -134,3 +135,4 @@ fn spawn_cost(c: &mut Criterion, exe: &Path) {
     });
     group.finish();
 }
+// ANCHOR_END: spawn_cost

@@ -34,6 +34,7 @@ pub fn page(heading: &str, sections: &[Section<'_>]) -> Result<String> {
          figure { margin: 1em 0; }\n\
          </style>\n</head>\n<body>\n",
     );
+    // ANCHOR: sections
     let _ = writeln!(page, "<h1>Concurrency shootout</h1>");
     let _ = writeln!(page, "<p><code>{}</code></p>", escape(heading));
     for section in sections {
@@ -65,9 +66,11 @@ pub fn page(heading: &str, sections: &[Section<'_>]) -> Result<String> {
         let _ = writeln!(page, "</section>");
     }
     page.push_str("</body>\n</html>\n");
+    // ANCHOR_END: sections
     Ok(page)
 }
 
+// ANCHOR: inline
 /// An SVG file as an element to paste into HTML: without its XML
 /// declaration, which is only allowed at the start of a document.
 fn inline_svg(path: &Path) -> Result<String> {
@@ -87,6 +90,7 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
 }
+// ANCHOR_END: inline
 
 #[cfg(test)]
 mod tests {

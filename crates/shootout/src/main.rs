@@ -31,6 +31,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use bench::{Row, Setup, Workload};
 use shootout::approaches;
 
+// ANCHOR: args
 /// Run every demo on the same workload against a local server with
 /// simulated latency, and compare them.
 #[derive(Debug, Parser)]
@@ -100,6 +101,7 @@ struct Args {
     #[arg(long, value_name = "DIR", conflicts_with = "debug")]
     bin_dir: Option<PathBuf>,
 }
+// ANCHOR_END: args
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum WorkloadArg {
