@@ -136,8 +136,7 @@ fn shootout(args: &Args) -> Result<()> {
         approaches::prebuilt(&mut approaches, dir)?;
     } else {
         eprintln!(
-            "shootout: building {} demos ({})...",
-            approaches.len(),
+            "shootout: building the demos ({})...",
             if args.debug { "debug" } else { "release" }
         );
         approaches::build(&mut approaches, args.debug)?;
