@@ -359,10 +359,24 @@ pub fn mentions(command: &str) -> Mentions {
             }
         }
         "diff" | "bash" | "sh" | "scripts/diff" => {
+            let mut args: Vec<&str> = words[1..].to_vec();
             if program.starts_with("scripts/") {
                 m.files.push(program.to_owned());
             }
-            for w in &words[1..] {
+            // `scripts/diff --file F A B` compares crates/A/F, crates/B/F.
+            let file = args.iter().position(|w| *w == "--file");
+            if program == "scripts/diff"
+                && let Some(at) = file
+                && let Some(file) = args.get(at + 1).copied()
+            {
+                for name in args.iter().skip(at + 2) {
+                    if !name.starts_with('-') && checkable(name) {
+                        m.files.push(format!("crates/{name}/{file}"));
+                    }
+                }
+                args.clear();
+            }
+            for w in &args {
                 if w.contains('/') && checkable(w) && !w.starts_with('-') {
                     m.files.push((*w).to_owned());
                 }
@@ -509,6 +523,19 @@ mod tests {
         let m = mentions("scripts/diff --side seq tokio");
         assert_eq!(m.files, ["scripts/diff"]);
         assert!(mentions("scripts/... --help").files.is_empty());
+    }
+
+    #[test]
+    fn diff_file_names_the_file_in_each_crate() {
+        let m = mentions("scripts/diff --file src/http.rs async-std smol");
+        assert_eq!(
+            m.files,
+            [
+                "scripts/diff",
+                "crates/async-std/src/http.rs",
+                "crates/smol/src/http.rs"
+            ]
+        );
     }
 
     #[test]

@@ -85,6 +85,67 @@ fn the_book_and_a_report_render_in_chromium() {
         ..LaunchOptions::default()
     })
     .unwrap_or_else(|e| panic!("{} does not start: {e}", chromium.display()));
+    let mut failures = Vec::new();
+    // 404.html is for a web server (`mdbook serve` answers a missing page
+    // with it, and its links start at the site's root): as a file it
+    // cannot load its scripts, and no page links to it.
+    let pages: Vec<PathBuf> = html_files(&book)
+        .into_iter()
+        .filter(|p| !p.ends_with("404.html"))
+        .collect();
+    assert!(
+        pages.len() >= 80,
+        "only {} pages in {}",
+        pages.len(),
+        book.display()
+    );
+    let slide_pages = slide_pages();
+    // A page load is mostly waiting for Chromium to call it loaded, so
+    // four tabs share the pages.
+    let chunk = pages.len().div_ceil(TABS);
+    let results: Vec<(Vec<String>, usize)> = std::thread::scope(|s| {
+        let workers: Vec<_> = pages
+            .chunks(chunk)
+            .map(|some| {
+                let (browser, book, slides) = (&browser, &book, &slide_pages);
+                s.spawn(move || check_pages(browser, book, some, slides))
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a tab's checks do not panic"))
+            .collect()
+    });
+    let mut with_code = 0;
+    for (found, checked) in results {
+        failures.extend(found);
+        with_code += checked;
+    }
+    let (tab, problems) = open_tab(&browser);
+    // Every row of the slide map was one of the pages loaded.
+    for rel in slide_pages.keys() {
+        if !pages.iter().any(|p| p.ends_with(rel)) {
+            failures.push(format!("{rel}: on the slide map, not in the book"));
+        }
+    }
+
+    failures.extend(check_report(&tab, &report, &problems));
+    failures.extend(check_screenshot(&tab, &book.join(SCREENSHOT_PAGE)));
+    assert!(
+        failures.is_empty(),
+        "the book built from {} and the report, in {}:\n{}\n",
+        root().join("book").display(),
+        chromium.display(),
+        failures.join("\n")
+    );
+    assert!(with_code >= 70, "only {with_code} slide pages checked");
+}
+
+/// Tabs loading pages at once.
+const TABS: usize = 4;
+
+/// A tab with the projector's viewport, reporting its errors.
+fn open_tab(browser: &Browser) -> (Arc<Tab>, Arc<Mutex<Vec<String>>>) {
     let tab = browser.new_tab().expect("a tab");
     tab.set_default_timeout(Duration::from_secs(60));
     // The projector's 1280x720 is the page's viewport, not the window's
@@ -108,31 +169,28 @@ fn the_book_and_a_report_render_in_chromium() {
     .expect("a 1280x720 viewport");
     let problems = Arc::new(Mutex::new(Vec::<String>::new()));
     listen_for_errors(&tab, &problems);
+    (tab, problems)
+}
 
+/// Loads `pages` in a tab of its own: what is wrong with them, and how
+/// many slide pages were among them.
+fn check_pages(
+    browser: &Browser,
+    book: &Path,
+    pages: &[PathBuf],
+    slide_pages: &std::collections::BTreeMap<String, (String, bool)>,
+) -> (Vec<String>, usize) {
+    let (tab, problems) = open_tab(browser);
     let mut failures = Vec::new();
-    // 404.html is for a web server (`mdbook serve` answers a missing page
-    // with it, and its links start at the site's root): as a file it
-    // cannot load its scripts, and no page links to it.
-    let pages: Vec<PathBuf> = html_files(&book)
-        .into_iter()
-        .filter(|p| !p.ends_with("404.html"))
-        .collect();
-    assert!(
-        pages.len() >= 80,
-        "only {} pages in {}",
-        pages.len(),
-        book.display()
-    );
-    let slide_pages = slide_pages();
     let mut with_code = 0;
-    for page in &pages {
-        let rel = page.strip_prefix(&book).unwrap().to_string_lossy();
+    for page in pages {
+        let rel = page.strip_prefix(book).unwrap().to_string_lossy();
         let rel = rel.replace('\\', "/");
         let seen = load(&tab, page, &problems);
         for p in seen.problems {
             failures.push(format!("{rel}: {p}"));
         }
-        for p in check_links(&book, &seen.links) {
+        for p in check_links(book, &seen.links) {
             failures.push(format!("{rel}: {p}"));
         }
         if let Some((title, wants_rust)) = slide_pages.get(&rel) {
@@ -143,23 +201,8 @@ fn the_book_and_a_report_render_in_chromium() {
             failures.extend(check_code(&rel, &seen.code, *wants_rust));
         }
     }
-    // Every row of the slide map was one of the pages loaded.
-    for rel in slide_pages.keys() {
-        if !pages.iter().any(|p| p.ends_with(rel)) {
-            failures.push(format!("{rel}: on the slide map, not in the book"));
-        }
-    }
-
-    failures.extend(check_report(&tab, &report, &problems));
-    failures.extend(check_screenshot(&tab, &book.join(SCREENSHOT_PAGE)));
-    assert!(
-        failures.is_empty(),
-        "the book built from {} and the report, in {}:\n{}\n",
-        root().join("book").display(),
-        chromium.display(),
-        failures.join("\n")
-    );
-    assert!(with_code >= 70, "only {with_code} slide pages checked");
+    let _ = tab.close(true);
+    (failures, with_code)
 }
 
 /// `mdbook build book -d DEST`; any warning is a failure too (a missing
