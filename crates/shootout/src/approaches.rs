@@ -135,11 +135,7 @@ pub fn python() -> Result<Vec<Approach>> {
 /// Builds the demos with cargo (release unless `debug`) and fills in each
 /// approach's binary path from cargo's own report of what it built.
 pub fn build(approaches: &mut [Approach], debug: bool) -> Result<()> {
-    // Every demo, whichever were asked for. Cargo unifies the features of
-    // the shared crates over the packages it is given (cluster-demo turns
-    // on `shared/serde`), so a different set each run would build them
-    // again and relink the demos, even under a shootout still running.
-    let packages: Vec<&str> = select(&[])?.iter().map(|a| a.package).collect();
+    let packages: Vec<&str> = approaches.iter().map(|a| a.package).collect();
     let mut executables = build_bins(&packages, !debug)?;
     for a in approaches.iter_mut() {
         a.binary = executables.remove(a.package).with_context(|| {

@@ -136,7 +136,8 @@ fn shootout(args: &Args) -> Result<()> {
         approaches::prebuilt(&mut approaches, dir)?;
     } else {
         eprintln!(
-            "shootout: building the demos ({})...",
+            "shootout: building {} demos ({})...",
+            approaches.len(),
             if args.debug { "debug" } else { "release" }
         );
         approaches::build(&mut approaches, args.debug)?;
