@@ -246,19 +246,50 @@ pub struct Include {
     pub block: Option<String>,
 }
 
-/// Every `{{#include}}` (and `{{#rustdoc_include}}`) of `markdown`.
-pub fn includes(markdown: &str) -> Vec<Include> {
+/// Each line of `markdown` but the fences: its 1-based number, the
+/// language of the fenced code block it is in (`None` outside one), and
+/// its text.
+pub fn lines_in_blocks(markdown: &str) -> Vec<(usize, Option<String>, &str)> {
     let mut out = Vec::new();
     let mut block: Option<String> = None;
     for (n, line) in markdown.lines().enumerate() {
-        let trimmed = line.trim();
-        if let Some(fence) = trimmed.strip_prefix("```") {
+        if let Some(fence) = line.trim().strip_prefix("```") {
             block = match block {
                 Some(_) => None,
                 None => Some(fence.trim().to_owned()),
             };
             continue;
         }
+        out.push((n + 1, block.clone(), line));
+    }
+    out
+}
+
+/// Every file under `dir` (and its subfolders) whose name ends in
+/// `.ext`, sorted.
+pub fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_owned()];
+    while let Some(d) = dirs.pop() {
+        let entries =
+            fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
+        for entry in entries {
+            let path = entry.expect("a readable entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every `{{#include}}` (and `{{#rustdoc_include}}`) of `markdown`.
+pub fn includes(markdown: &str) -> Vec<Include> {
+    let mut out = Vec::new();
+    for (line_no, block, line) in lines_in_blocks(markdown) {
         let mut rest = line;
         while let Some(start) = rest.find("{{#") {
             let after = &rest[start + 3..];
@@ -277,7 +308,7 @@ pub fn includes(markdown: &str) -> Vec<Include> {
                 None => (arg.to_owned(), None),
             };
             out.push(Include {
-                line: n + 1,
+                line: line_no,
                 file,
                 selector,
                 block: block.clone(),

@@ -89,7 +89,7 @@ fn the_book_and_a_report_render_in_chromium() {
     // 404.html is for a web server (`mdbook serve` answers a missing page
     // with it, and its links start at the site's root): as a file it
     // cannot load its scripts, and no page links to it.
-    let pages: Vec<PathBuf> = html_files(&book)
+    let pages: Vec<PathBuf> = workshop::book::files_under(&book, "html")
         .into_iter()
         .filter(|p| !p.ends_with("404.html"))
         .collect();
@@ -276,23 +276,6 @@ fn slide_pages() -> std::collections::BTreeMap<String, (String, bool)> {
             (rel, (p.title.clone(), rust))
         })
         .collect()
-}
-
-fn html_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![dir.to_owned()];
-    while let Some(d) = dirs.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "html") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Script errors and failed loads, as Chromium reports them.

@@ -14,7 +14,8 @@
 use std::fs;
 
 use workshop::book::{
-    BOOK_SRC, Chapter, include_path, includes, resolve, slide_map, summary,
+    BOOK_SRC, Chapter, files_under, include_path, includes, lines_in_blocks,
+    resolve, slide_map, summary,
 };
 use workshop::{Workspace, section};
 
@@ -28,21 +29,13 @@ fn chapters(ws: &Workspace) -> Vec<Chapter> {
 
 /// Every Markdown file of the book, from the workspace root.
 pub fn book_pages(ws: &Workspace) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut dirs = vec![ws.root.join(BOOK_SRC)];
-    while let Some(dir) = dirs.pop() {
-        for entry in fs::read_dir(&dir).expect("book/src is readable") {
-            let path = entry.expect("a readable entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                let rel = path.strip_prefix(&ws.root).expect("under root");
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out.sort();
-    out
+    files_under(&ws.root.join(BOOK_SRC), "md")
+        .iter()
+        .map(|path| {
+            let rel = path.strip_prefix(&ws.root).expect("under root");
+            rel.to_string_lossy().replace('\\', "/")
+        })
+        .collect()
 }
 
 #[test]
@@ -208,16 +201,8 @@ fn code_is_included_never_pasted_and_fits_80_columns() {
 /// `console`) may be written on the page itself.
 fn pasted_code(page: &str, text: &str) -> Vec<String> {
     let mut found = Vec::new();
-    let mut block: Option<String> = None;
-    for (n, line) in text.lines().enumerate() {
+    for (n, block, line) in lines_in_blocks(text) {
         let trimmed = line.trim();
-        if let Some(info) = trimmed.strip_prefix("```") {
-            block = match block {
-                Some(_) => None,
-                None => Some(info.trim().to_owned()),
-            };
-            continue;
-        }
         let Some(lang) = &block else { continue };
         let commands = ["sh", "bash", "console", "shell"]
             .iter()
@@ -226,10 +211,9 @@ fn pasted_code(page: &str, text: &str) -> Vec<String> {
             || trimmed.starts_with("{{#rustdoc_include ");
         if !commands && !include && !trimmed.is_empty() {
             found.push(format!(
-                "{page}:{}: a `{lang}` block with pasted text (use \
+                "{page}:{n}: a `{lang}` block with pasted text (use \
                  {{{{#include FILE:ANCHOR}}}}; only `sh` blocks of \
-                 commands are written on the page): {trimmed}",
-                n + 1
+                 commands are written on the page): {trimmed}"
             ));
         }
     }
