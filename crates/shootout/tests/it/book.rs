@@ -19,18 +19,12 @@
 //! sets `BOOK_TESTS_REQUIRE_TOOLS=1`, so there it runs or fails.
 
 use std::collections::BTreeSet;
-use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use headless_chrome::protocol::cdp::Emulation;
-use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
-use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::{Browser, LaunchOptions, Tab};
-use serde_json::Value;
+use serde_json::{Value, json};
 
+use crate::cdp::{Browser, Tab};
 use crate::smoke::approaches;
 
 const BIN: &str = env!("CARGO_BIN_EXE_shootout");
@@ -73,18 +67,9 @@ fn the_book_and_a_report_render_in_chromium() {
     small_report(&report);
 
     let chromium = chromium();
-    let browser = Browser::new(LaunchOptions {
-        path: Some(chromium.clone()),
-        headless: true,
-        // The pages are the ones built above, from this checkout; and
-        // Chromium's sandbox refuses to start as root in a container.
-        sandbox: false,
-        window_size: Some((1280, 720)),
-        idle_browser_timeout: Duration::from_secs(120),
-        args: vec![OsStr::new("--hide-scrollbars")],
-        ..LaunchOptions::default()
-    })
-    .unwrap_or_else(|e| panic!("{} does not start: {e}", chromium.display()));
+    let browser =
+        Browser::launch(&chromium, (1280, 720), &["--hide-scrollbars"])
+            .unwrap_or_else(|e| panic!("{}: {e}", chromium.display()));
     let mut failures = Vec::new();
     // 404.html is for a web server (`mdbook serve` answers a missing page
     // with it, and its links start at the site's root): as a file it
@@ -121,7 +106,7 @@ fn the_book_and_a_report_render_in_chromium() {
         failures.extend(found);
         with_code += checked;
     }
-    let (tab, problems) = open_tab(&browser);
+    let mut tab = open_tab(&browser);
     // Every row of the slide map was one of the pages loaded.
     for rel in slide_pages.keys() {
         if !pages.iter().any(|p| p.ends_with(rel)) {
@@ -129,8 +114,8 @@ fn the_book_and_a_report_render_in_chromium() {
         }
     }
 
-    failures.extend(check_report(&tab, &report, &problems));
-    failures.extend(check_screenshot(&tab, &book.join(SCREENSHOT_PAGE)));
+    failures.extend(check_report(&mut tab, &report));
+    failures.extend(check_screenshot(&mut tab, &book.join(SCREENSHOT_PAGE)));
     assert!(
         failures.is_empty(),
         "the book built from {} and the report, in {}:\n{}\n",
@@ -144,32 +129,17 @@ fn the_book_and_a_report_render_in_chromium() {
 /// Tabs loading pages at once.
 const TABS: usize = 4;
 
-/// A tab with the projector's viewport, reporting its errors.
-fn open_tab(browser: &Browser) -> (Arc<Tab>, Arc<Mutex<Vec<String>>>) {
-    let tab = browser.new_tab().expect("a tab");
-    tab.set_default_timeout(Duration::from_secs(60));
+/// A tab with the projector's viewport.
+fn open_tab(browser: &Browser) -> Tab {
+    let mut tab = browser.new_tab().expect("a tab");
     // The projector's 1280x720 is the page's viewport, not the window's
     // outer size (a headless window keeps room for a browser's frame).
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width: 1280,
-        height: 720,
-        device_scale_factor: 1.0,
-        mobile: false,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
+    tab.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1280, "height": 720, "deviceScaleFactor": 1, "mobile": false}),
+    )
     .expect("a 1280x720 viewport");
-    let problems = Arc::new(Mutex::new(Vec::<String>::new()));
-    listen_for_errors(&tab, &problems);
-    (tab, problems)
+    tab
 }
 
 /// Loads `pages` in a tab of its own: what is wrong with them, and how
@@ -180,13 +150,13 @@ fn check_pages(
     pages: &[PathBuf],
     slide_pages: &std::collections::BTreeMap<String, (String, bool)>,
 ) -> (Vec<String>, usize) {
-    let (tab, problems) = open_tab(browser);
+    let mut tab = open_tab(browser);
     let mut failures = Vec::new();
     let mut with_code = 0;
     for page in pages {
         let rel = page.strip_prefix(book).unwrap().to_string_lossy();
         let rel = rel.replace('\\', "/");
-        let seen = load(&tab, page, &problems);
+        let seen = load(&mut tab, page);
         for p in seen.problems {
             failures.push(format!("{rel}: {p}"));
         }
@@ -201,7 +171,6 @@ fn check_pages(
             failures.extend(check_code(&rel, &seen.code, *wants_rust));
         }
     }
-    let _ = tab.close(true);
     (failures, with_code)
 }
 
@@ -278,42 +247,6 @@ fn slide_pages() -> std::collections::BTreeMap<String, (String, bool)> {
         .collect()
 }
 
-/// Script errors and failed loads, as Chromium reports them.
-fn listen_for_errors(tab: &Arc<Tab>, problems: &Arc<Mutex<Vec<String>>>) {
-    tab.enable_log().expect("the Log domain");
-    tab.enable_runtime().expect("the Runtime domain");
-    let sink = Arc::clone(problems);
-    tab.add_event_listener(Arc::new(move |event: &Event| {
-        let problem = match event {
-            Event::LogEntryAdded(e) => {
-                let entry = &e.params.entry;
-                let level = format!("{:?}", entry.level);
-                (level == "Error").then(|| {
-                    format!(
-                        "console error: {} {}",
-                        entry.text,
-                        entry.url.clone().unwrap_or_default()
-                    )
-                })
-            }
-            Event::RuntimeExceptionThrown(e) => {
-                let d = &e.params.exception_details;
-                let what = d
-                    .exception
-                    .as_ref()
-                    .and_then(|x| x.description.clone())
-                    .unwrap_or_else(|| d.text.clone());
-                Some(format!("script error: {what}"))
-            }
-            _ => None,
-        };
-        if let Some(p) = problem {
-            sink.lock().unwrap().push(p);
-        }
-    }))
-    .expect("a listener");
-}
-
 /// What one page showed.
 struct Seen {
     h1: String,
@@ -343,8 +276,8 @@ const INSPECT: &str = r#"(async () => {
   });
 })()"#;
 
-fn load(tab: &Arc<Tab>, page: &Path, problems: &Mutex<Vec<String>>) -> Seen {
-    problems.lock().unwrap().clear();
+fn load(tab: &mut Tab, page: &Path) -> Seen {
+    tab.take_problems();
     let url = file_url(page);
     let mut seen = Seen {
         h1: String::new(),
@@ -352,21 +285,19 @@ fn load(tab: &Arc<Tab>, page: &Path, problems: &Mutex<Vec<String>>) -> Seen {
         code: Vec::new(),
         problems: Vec::new(),
     };
-    if let Err(e) = tab.navigate_to(&url).and_then(|t| t.wait_until_navigated())
-    {
+    if let Err(e) = tab.navigate(&url) {
         seen.problems.push(format!("does not load: {e}"));
         return seen;
     }
-    let value = match tab.evaluate(INSPECT, true) {
-        Ok(v) => v.value,
+    let value = match tab.evaluate(INSPECT) {
+        Ok(v) => v,
         Err(e) => {
             seen.problems.push(format!("cannot be inspected: {e}"));
             return seen;
         }
     };
     let info: Value = value
-        .as_ref()
-        .and_then(Value::as_str)
+        .as_str()
         .and_then(|s| serde_json::from_str(s).ok())
         .unwrap_or(Value::Null);
     // A book page renders into <main>; the report is one page of its
@@ -399,7 +330,7 @@ fn load(tab: &Arc<Tab>, page: &Path, problems: &Mutex<Vec<String>>) -> Seen {
         .filter_map(|l| l.as_str().map(str::to_owned))
         .collect();
     seen.code = info["code"].as_array().cloned().unwrap_or_default();
-    seen.problems.extend(problems.lock().unwrap().drain(..));
+    seen.problems.extend(tab.take_problems());
     seen
 }
 
@@ -515,12 +446,8 @@ fn check_code(rel: &str, code: &[Value], wants_rust: bool) -> Vec<String> {
 
 /// The small report: a row for every approach in each table, nothing
 /// fetched, nothing failed.
-fn check_report(
-    tab: &Arc<Tab>,
-    report: &Path,
-    problems: &Mutex<Vec<String>>,
-) -> Vec<String> {
-    let seen = load(tab, report, problems);
+fn check_report(tab: &mut Tab, report: &Path) -> Vec<String> {
+    let seen = load(tab, report);
     let mut found: Vec<String> = seen
         .problems
         .iter()
@@ -531,10 +458,8 @@ fn check_report(
             "JSON.stringify(Array.from(document.querySelectorAll('table'))\
              .map(t => Array.from(t.querySelectorAll('tbody tr, tr'))\
              .map(r => r.cells.length ? r.cells[0].textContent.trim() : '')))",
-            false,
         )
         .ok()
-        .and_then(|v| v.value)
         .and_then(|v| v.as_str().and_then(|s| serde_json::from_str(s).ok()))
         .unwrap_or(Value::Null);
     let tables = tables.as_array().cloned().unwrap_or_default();
@@ -563,20 +488,12 @@ fn check_report(
 
 /// The slide page at 1280x720 is not blank: many colours, and much of
 /// the screen not the background's.
-fn check_screenshot(tab: &Arc<Tab>, page: &Path) -> Vec<String> {
+fn check_screenshot(tab: &mut Tab, page: &Path) -> Vec<String> {
     let mut found = Vec::new();
-    if let Err(e) = tab
-        .navigate_to(&file_url(page))
-        .and_then(|t| t.wait_until_navigated())
-    {
+    if let Err(e) = tab.navigate(&file_url(page)) {
         return vec![format!("{}: does not load: {e}", page.display())];
     }
-    let png = match tab.capture_screenshot(
-        CaptureScreenshotFormatOption::Png,
-        None,
-        None,
-        true,
-    ) {
+    let png = match tab.screenshot_png() {
         Ok(png) => png,
         Err(e) => return vec![format!("no screenshot: {e}")],
     };
