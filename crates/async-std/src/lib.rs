@@ -2,7 +2,7 @@
 //! examples all use it (`use async_std_demo::{Session, get_url_content}`),
 //! and so does the bench crate. Also talk 05's deadline on async-std
 //! ([`deadline::wait`]), which `examples/s04-deadline.rs` runs and
-//! `tests/deadline.rs` checks.
+//! `tests/it/deadline.rs` checks.
 
 pub mod deadline;
 pub mod http;

@@ -1,11 +1,11 @@
 //! The end-to-end cases every demo runs alike.
 //!
-//! Each demo's `tests/cli.rs` keeps its own `#[test]` functions, so
-//! `cargo test -p seq-demo` still lists them by name; a common one is a
-//! call here with the demo's binary and what really differs (arguments,
-//! the tail of its summary line, its worker count). What only the demo
-//! knows, such as how many connections it should open, is returned for
-//! the test to check.
+//! Each demo's `cli` tests (`tests/cli.rs`, or `tests/it/cli.rs`) keep
+//! their own `#[test]` functions, so `cargo test -p seq-demo` still lists
+//! them by name; a common one is a call here with the demo's binary and
+//! what really differs (arguments, the tail of its summary line, its
+//! worker count). What only the demo knows, such as how many connections
+//! it should open, is returned for the test to check.
 //!
 //! A case named like a test is the whole test; the shorter names
 //! ([`FailureMix`], [`server_not_running`], [`bad_lines_are_reported`],

@@ -11,7 +11,7 @@
 //!
 //! This example races four pages that answer at once and four `/delay/`
 //! URLs (100 to 800 ms) against the deadline, and prints what came back
-//! and what was saved. `tests/deadline.rs` checks the same with requests
+//! and what was saved. `tests/it/deadline.rs` checks the same with requests
 //! that take a minute against a 5-second deadline.
 //!
 //! Self-contained: it starts its own demo server on a free port.

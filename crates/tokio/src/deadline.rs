@@ -2,7 +2,7 @@
 //! whole batch of downloads. What finished in time is kept; what did not is
 //! reported as not done and cancelled; nothing is left half-written.
 //!
-//! `examples/s07-deadline.rs` runs it, and `tests/deadline.rs` checks it.
+//! `examples/s07-deadline.rs` runs it, and `tests/it/deadline.rs` checks it.
 //! The bookkeeping (which task is which URL, what is done and what is not)
 //! is the `timeline` crate's, the same on every runtime; what is tokio's is
 //! here: `tokio::time::timeout` races the loop that collects the results,

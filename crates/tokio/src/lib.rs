@@ -1,7 +1,7 @@
 //! tokio-demo's HTTP client: `Session` (one `reqwest::Client`, the slide's
 //! `aiohttp.ClientSession`) and `get_url_content`, for `main.rs` and the
 //! examples; and talk 05's deadline on tokio ([`deadline::wait`]), which
-//! `examples/s07-deadline.rs` runs and `tests/deadline.rs` checks. Run the
+//! `examples/s07-deadline.rs` runs and `tests/it/deadline.rs` checks. Run the
 //! demo with `cargo run -p tokio-demo`.
 
 pub mod deadline;

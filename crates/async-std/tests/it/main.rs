@@ -1,0 +1,9 @@
+//! async-std-demo's integration tests, one test binary:
+//! `cargo test -p async-std-demo`.
+//!
+//! - `cli`: end to end, the cases every demo shares, on this binary;
+//! - `deadline`: talk 05's deadline, against a server that never answers
+//!   in time.
+
+mod cli;
+mod deadline;
