@@ -65,6 +65,19 @@ pub fn urls(path: impl AsRef<Path>) -> io::Result<UrlList> {
 }
 // ANCHOR_END: urls
 
+impl UrlList {
+    /// The good URLs, once every bad line is printed to stderr as
+    /// `FILE: line N: reason: "text"`. For the examples: a demo counts a
+    /// bad line as a failed item in its report; an example has no report,
+    /// but must not drop the line without a word either.
+    pub fn warn_bad_lines(self, file: impl std::fmt::Display) -> Vec<String> {
+        for bad in &self.bad_lines {
+            eprintln!("{file}: {bad}");
+        }
+        self.urls
+    }
+}
+
 /// An http(s) URL with a host, or the reason it is not one.
 fn check_url(text: &str) -> Result<(), String> {
     let url = url::Url::parse(text).map_err(|e| format!("not a URL ({e})"))?;

@@ -70,7 +70,7 @@ fn run(file: &str, number_of_worker_processes: usize) -> io::Result<usize> {
 
 /// The slide's `add_urls_to_queue`: one record per URL of the file.
 fn add_urls_to_queue(queue: &mut PipeWriter, file: &str) -> io::Result<()> {
-    for url in shared::urls(file)?.urls {
+    for url in shared::urls(file)?.warn_bad_lines(file) {
         let mut record = format!("{url}\n").into_bytes();
         if record.len() > RECORD {
             let why = format!("URL longer than {} bytes: {url}", RECORD - 1);

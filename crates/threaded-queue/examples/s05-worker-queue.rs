@@ -75,7 +75,7 @@ fn run(file: &str, number_of_worker_threads: usize) -> io::Result<usize> {
 /// The slide's `add_urls_to_queue`: put every URL of the file in the
 /// queue, for whichever thread takes it.
 fn add_urls_to_queue(queue: &Sender<String>, file: &str) -> io::Result<()> {
-    for url in shared::urls(file)?.urls {
+    for url in shared::urls(file)?.warn_bad_lines(file) {
         queue
             .send(url)
             .expect("the receiving end is alive: run holds it");

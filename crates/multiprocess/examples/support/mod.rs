@@ -33,7 +33,7 @@ pub fn run_and_report(
     let mut args = std::env::args().skip(1);
     let file = args.next().unwrap_or_else(|| "urls.txt".into());
     let processes = args.next().and_then(|n| n.parse().ok()).unwrap_or(3);
-    let urls = shared::urls(&file)?.urls;
+    let urls = shared::urls(&file)?.warn_bad_lines(&file);
     shared::prepare_out_dir(Path::new("downloads"))?;
     let first = urls.first().ok_or("no URL in the file")?;
     let server = ServerStats::of(first).ok_or("not a URL")?;

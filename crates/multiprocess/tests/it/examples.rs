@@ -20,9 +20,9 @@ fn example(name: &str) -> PathBuf {
 }
 
 /// Runs example `name` in the fixture's folder (it saves into
-/// `downloads/` there) on `urls` with 3 processes.
-fn run(fx: &Fixture, name: &str, urls: &[String]) -> Run {
-    let file = fx.url_file(urls);
+/// `downloads/` there) on a URL file of `lines` with 3 processes.
+fn run(fx: &Fixture, name: &str, lines: &[String]) -> Run {
+    let file = fx.url_file(lines);
     let mut command =
         assert_cmd::Command::from_std(testkit::command(example(name)));
     let output = command
@@ -73,9 +73,15 @@ fn s01_every_url_reaches_one_worker_and_a_failure_sets_the_exit_code() {
     let pages = fx.pages(6);
     let mut urls = pages.clone();
     urls.insert(2, fx.server.url("/status/404"));
-    let run = run(&fx, "s01-process-and-queue", &urls);
+    let mut lines = urls.clone();
+    lines.insert(4, "not a url".into());
+    let run = run(&fx, "s01-process-and-queue", &lines);
 
     assert_eq!(run.code, Some(1), "one URL is a 404: {run:?}");
+    assert!(
+        run.stderr.contains("urls.txt: line 5: not a URL"),
+        "the bad line 5 is named: {run:?}"
+    );
     assert!(run.stdout.contains("3 processes, "), "{run:?}");
     assert!(run.stdout.contains("; 1 failed a URL"), "{run:?}");
     // One line per URL, from whichever worker read its record: each URL
@@ -96,9 +102,15 @@ fn s02_pool_map_opens_a_connection_per_url() {
     let fx = Fixture::with_latency(20);
     let mut urls = fx.pages(6);
     urls.push(fx.server.url("/status/404"));
-    let run = run(&fx, "s02-pool-map", &urls);
+    let lines = [&urls[..], &["ftp://example.com/x".to_owned()]].concat();
+    let run = run(&fx, "s02-pool-map", &lines);
 
     assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("urls.txt: line 8: unsupported scheme \"ftp\""),
+        "the bad line 8 is named: {run:?}"
+    );
     assert!(
         run.stdout.contains("6/7 URLs saved by 3 processes"),
         "{run:?}"
