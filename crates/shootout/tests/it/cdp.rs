@@ -362,22 +362,22 @@ impl Socket {
         }
     }
 
-    /// The next message, as JSON.
+    /// The next message, as JSON, parsed from the frame's own bytes (a
+    /// screenshot's is several hundred KB).
     fn read(&mut self) -> Result<Value, String> {
         loop {
-            let text = match self.ws.read().map_err(|e| e.to_string())? {
-                Message::Text(text) => text.as_str().to_owned(),
-                Message::Binary(bytes) => {
-                    String::from_utf8_lossy(&bytes).into_owned()
-                }
+            let bytes = match self.ws.read().map_err(|e| e.to_string())? {
+                Message::Text(text) => text.into(),
+                Message::Binary(bytes) => bytes,
                 Message::Close(_) => {
                     return Err("the browser closed the socket".into());
                 }
                 // Pings are answered by tungstenite itself.
                 _ => continue,
             };
-            return serde_json::from_str(&text)
-                .map_err(|e| format!("{e}: {text}"));
+            return serde_json::from_slice(&bytes).map_err(|e| {
+                format!("{e}: {}", String::from_utf8_lossy(&bytes))
+            });
         }
     }
 }
